@@ -1,0 +1,26 @@
+# The verbs a newcomer needs. `make run` and `make test` are the two README commands.
+.PHONY: run test setup train lint check clean
+
+setup:
+	@scripts/bootstrap
+
+run: setup
+	.venv/bin/bot run
+
+test: setup
+	.venv/bin/bot content check
+	.venv/bin/ruff check .
+	.venv/bin/bot train
+	.venv/bin/pytest
+
+train: setup
+	.venv/bin/bot train
+
+lint: setup
+	.venv/bin/ruff check .
+
+check: setup
+	.venv/bin/bot content check
+
+clean:
+	rm -rf var models .pytest_cache

@@ -1,0 +1,1 @@
+"""Custom Rasa actions (rasa_sdk). Run with: python -m rasa_sdk --actions actions"""

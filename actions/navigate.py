@@ -1,0 +1,79 @@
+"""MORE, BACK, NEXT and typed numbers: moving through pages and numbered lists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answer import erase_events, respond
+from actions.state import State, get_content
+from bot import render
+from bot.content import Content
+from bot.dialogue import parse_payload
+
+
+def more(state: State, content: Content) -> None:
+    if state.topic is None:
+        state.say(render.main_menu(content))
+        return
+    last = render.page_count(content, state.topic) - 1
+    if state.page < last:
+        state.page += 1
+        state.say(render.topic_page(content, state.topic, state.page))
+    else:
+        state.page = last + 1  # past the last page: the related-topics list
+        state.say(render.related_menu(content, state.topic))
+
+
+def back(state: State, content: Content) -> None:
+    if state.topic is not None and state.page > 0:
+        state.page = min(state.page - 1, render.page_count(content, state.topic) - 1)
+        state.say(render.topic_page(content, state.topic, state.page))
+        return
+    previous = state.pop_history()
+    if previous and previous[0] in content.topics:
+        state.topic, state.page = previous
+        state.page = min(state.page, render.page_count(content, state.topic) - 1)
+        state.say(render.topic_page(content, state.topic, state.page))
+        return
+    if state.topic is None:
+        state.say(render.Reply(content.text("nothing_to_go_back_to")))
+    state.leave_topic()
+    state.say(render.main_menu(content))
+
+
+def choose(number: int, state: State, content: Content) -> bool:
+    """A typed number picks from the last numbered list shown (the main menu at first)."""
+    options = state.options or render.main_menu(content).options
+    if not 1 <= number <= len(options):
+        state.say(
+            render.Reply(content.text("invalid_option", number=number)),
+            render.main_menu(content),
+        )
+        return False
+    payload = parse_payload(options[number - 1])
+    return respond(payload.intent if payload else None, state, content)
+
+
+class ActionNavigate(Action):
+    def name(self) -> str:
+        return "action_navigate"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        content = get_content()
+        state = State.from_tracker(tracker, content)
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent == "choose_option":
+            option = next(tracker.get_latest_entity_values("option"), None)
+            if choose(int(option) if option and option.isdigit() else 0, state, content):
+                state.finish(dispatcher)
+                return erase_events()
+        elif intent == "go_back":
+            back(state, content)
+        else:  # more, next
+            more(state, content)
+        return state.finish(dispatcher)

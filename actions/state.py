@@ -1,0 +1,77 @@
+"""Where the user is (topic, page, history, last numbered list), kept in Rasa slots."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.content import Content, load_configured_content
+from bot.render import Reply
+
+HISTORY_LIMIT = 20
+
+
+@lru_cache(maxsize=1)
+def get_content() -> Content:
+    """Loaded once per action server; a broken file stops the server with file and line."""
+    return load_configured_content()
+
+
+@dataclass
+class State:
+    topic: str | None
+    page: int
+    history: list[str]
+    options: list[str]
+    welcomed: bool
+    replies: list[Reply] = field(default_factory=list)
+
+    @classmethod
+    def from_tracker(cls, tracker: Tracker, content: Content) -> State:
+        topic = tracker.get_slot("topic")
+        page = tracker.get_slot("page")
+        return cls(
+            topic=topic if topic in content.topics else None,
+            page=int(page) if isinstance(page, int | float) else 0,
+            history=list(tracker.get_slot("history") or []),
+            options=list(tracker.get_slot("options") or []),
+            welcomed=bool(tracker.get_slot("welcomed")),
+        )
+
+    def say(self, *replies: Reply) -> None:
+        for reply in replies:
+            self.replies.append(reply)
+            if reply.options:
+                self.options = reply.options
+
+    def go_to(self, topic: str, page: int = 0) -> None:
+        if self.topic and self.topic != topic:
+            self.history = (self.history + [f"{self.topic}:{self.page}"])[-HISTORY_LIMIT:]
+        self.topic, self.page = topic, page
+
+    def leave_topic(self) -> None:
+        self.topic, self.page, self.history = None, 0, []
+
+    def pop_history(self) -> tuple[str, int] | None:
+        while self.history:
+            topic, _, page = self.history.pop().partition(":")
+            return topic, int(page or 0)
+        return None
+
+    def finish(self, dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
+        for reply in self.replies:
+            dispatcher.utter_message(
+                text=reply.text, buttons=[b.as_rasa() for b in reply.buttons] or None
+            )
+        return [
+            SlotSet("topic", self.topic),
+            SlotSet("page", float(self.page) if self.topic else None),
+            SlotSet("history", self.history),
+            SlotSet("options", self.options),
+            SlotSet("welcomed", True),
+        ]

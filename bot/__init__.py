@@ -1,0 +1,1 @@
+"""Information chatbot for survivors of modern slavery in the UK."""

@@ -1,0 +1,309 @@
+"""The `bot` command: run, train, chat, content check/export, classify."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import time
+import uuid
+from collections.abc import Iterable
+from typing import Any, TextIO
+
+from bot.content import Content, ContentError, load_configured_content
+from bot.settings import Settings, load_settings
+
+SUPPORTED_LANGUAGES = ("en",)
+
+
+def _quiet_libraries() -> None:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+
+
+def _content_or_exit() -> Content:
+    try:
+        content = load_configured_content()
+    except ContentError as exc:
+        print("The content has errors, so the bot cannot start:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        print("Fix them and run `bot content check` again.", file=sys.stderr)
+        raise SystemExit(1) from None
+    return content
+
+
+# ------------------------------------------------------------------ content
+
+
+def cmd_content_check(args: argparse.Namespace) -> int:
+    try:
+        content = load_configured_content()
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(problem)
+        errors = sum(p.severity == "error" for p in exc.problems)
+        print(f"{errors} error(s), {len(exc.problems) - errors} warning(s).")
+        return 1
+    for problem in content.warnings:
+        print(problem)
+    pages = sum(len(t.pages) for t in content.topics.values())
+    print(f"OK: {len(content.topics)} topics, {pages} pages, {len(content.warnings)} warning(s).")
+    return 0
+
+
+def export_topics(content: Content, lang: str) -> list[dict[str, Any]]:
+    from bot import render
+
+    exported = []
+    for topic in content.topics.values():
+        pages = [
+            render.sms_text(render.topic_page(content, topic.id, i))
+            for i in range(len(topic.pages))
+        ]
+        exported.append(
+            {
+                "id": topic.id,
+                "title": content.fill(topic.title),
+                "pages": pages,
+                "sources": list(topic.sources),
+                "last_reviewed": topic.last_reviewed.isoformat(),
+                # English is the source text, written and checked from FACTS.md.
+                "reviewed": lang == "en",
+            }
+        )
+    return exported
+
+
+def cmd_content_export(args: argparse.Namespace) -> int:
+    if args.lang not in SUPPORTED_LANGUAGES:
+        print(f"Unknown language {args.lang!r}. Supported: {', '.join(SUPPORTED_LANGUAGES)}.",
+              file=sys.stderr)
+        return 2
+    content = _content_or_exit()
+    json.dump(export_topics(content, args.lang), sys.stdout, ensure_ascii=False, indent=2)
+    print()
+    return 0
+
+
+# ------------------------------------------------------------------ model
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    _quiet_libraries()
+    from bot.training import ensure_model
+
+    settings = load_settings()
+    path, seconds = ensure_model(settings.models_dir, force=args.force)
+    if seconds is None:
+        print(f"Model is up to date: {path}")
+    else:
+        print(f"Trained {path} in {seconds:.1f}s")
+    return 0
+
+
+def classify_lines(
+    lines: Iterable[str], out: TextIO, settings: Settings, content: Content
+) -> int:
+    """One JSON line out per line in; a bad line gets an error object, never a crash."""
+    import asyncio
+
+    from rasa.core.agent import Agent
+
+    from bot import render
+    from bot.dialogue import answer_for, parse_payload
+    from bot.training import ensure_model
+
+    model, _ = ensure_model(settings.models_dir)
+    agent = Agent.load(str(model))
+    main_options = render.main_menu(content).options
+
+    async def classify_all() -> None:
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+                    raise ValueError("expected an object with a text field")
+                lang = item.get("lang") or "en"
+                if lang not in SUPPORTED_LANGUAGES:
+                    raise ValueError(f"unsupported language {lang!r}")
+            except ValueError as exc:
+                out.write(json.dumps({"line": number, "error": str(exc)}) + "\n")
+                continue
+            parsed = await agent.parse_message(item["text"])
+            intent = parsed.get("intent") or {}
+            name = intent.get("name")
+            decided = name
+            if name == "choose_option":  # a number picks from the main menu at the start
+                option = next((e["value"] for e in parsed.get("entities", [])
+                               if e.get("entity") == "option"), "0")
+                index = int(option) - 1
+                payload = parse_payload(main_options[index]) if 0 <= index < len(
+                    main_options) else None
+                decided = payload.intent if payload else "nlu_fallback"
+            elif name in {"more", "go_back", "next"}:
+                decided = "menu"  # with nothing to page through, the bot shows the menu
+            result = {
+                "text": item["text"],
+                "language": lang,
+                "intent": name,
+                "confidence": round(float(intent.get("confidence") or 0.0), 4),
+                "answer": answer_for(decided, content.topics),
+            }
+            out.write(json.dumps(result, ensure_ascii=False) + "\n")
+            out.flush()
+
+    asyncio.run(classify_all())
+    return 0
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    import logging
+
+    from bot import log_privacy
+
+    _quiet_libraries()
+    log_privacy.quiet(logging.ERROR)  # stdout carries only the JSON lines
+    return classify_lines(sys.stdin, sys.stdout, load_settings(), _content_or_exit())
+
+
+# ------------------------------------------------------------------ running
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    _quiet_libraries()
+    from bot.stack import Stack, StackError
+    from bot.training import ensure_model
+
+    settings = load_settings()
+    _content_or_exit()
+    print("Content OK. Checking the model...", flush=True)
+    model, seconds = ensure_model(settings.models_dir)
+    print(f"Model: {model.name}" + (f" (trained in {seconds:.0f}s)" if seconds else ""))
+    stack = Stack(settings, model)
+    # `kill` (SIGTERM) must stop the children too, like Ctrl-C does.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    started = time.monotonic()
+    try:
+        stack.start()
+    except StackError as exc:
+        print(f"Could not start: {exc}", file=sys.stderr)
+        return 1
+    print(f"Ready in {time.monotonic() - started:.0f}s.")
+    print(f"  Web chat:        http://localhost:{settings.webchat_port}/")
+    print(f"  Rasa REST:       http://localhost:{settings.rasa_port}/webhooks/rest/webhook")
+    print(f"  Tracker store:   {settings.tracker_db}")
+    print("  Terminal chat:   .venv/bin/bot chat   (in another terminal)")
+    print("Press Ctrl-C to stop.", flush=True)
+    try:
+        while (ended := stack.first_exit()) is None:
+            time.sleep(1)
+        print(f"The {ended[0]} process stopped (exit code {ended[1]}); stopping.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nStopping...")
+        return 0
+    finally:
+        stack.stop()
+
+
+def _post(url: str, sender: str, text: str) -> list[dict[str, Any]]:
+    import urllib.request
+
+    request = urllib.request.Request(
+        url,
+        data=json.dumps({"sender": sender, "message": text}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.load(response)
+
+
+def show_replies(replies: list[dict[str, Any]], out: TextIO) -> None:
+    from bot.render import NAV_PAYLOADS
+
+    for reply in replies:
+        out.write("bot> " + (reply.get("text") or "").replace("\n", "\n     ") + "\n")
+        for button in reply.get("buttons") or []:
+            if button.get("payload") not in NAV_PAYLOADS:
+                out.write("     " + button.get("title", "") + "\n")
+    out.flush()
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    _quiet_libraries()
+    import urllib.error
+    import urllib.request
+
+    from bot.stack import Stack
+    from bot.training import ensure_model
+
+    settings = load_settings()
+    url = f"http://127.0.0.1:{settings.rasa_port}/webhooks/rest/webhook"
+    stack = None
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{settings.rasa_port}/", timeout=2).close()
+    except (urllib.error.URLError, ConnectionError):
+        _content_or_exit()
+        print("Starting the bot (about a minute)...", flush=True)
+        model, _ = ensure_model(settings.models_dir)
+        stack = Stack(settings, model, webchat=False, log_dir=settings.data_dir / "logs")
+        stack.start()
+    sender = uuid.uuid4().hex
+    print("Type a message, or a number. Ctrl-D to leave.")
+    try:
+        show_replies(_post(url, sender, "/greet"), sys.stdout)
+        while True:
+            try:
+                text = input("you> ")
+            except EOFError:
+                print()
+                return 0
+            show_replies(_post(url, sender, text), sys.stdout)
+    except KeyboardInterrupt:
+        print()
+        return 0
+    finally:
+        if stack:
+            stack.stop()
+
+
+# ------------------------------------------------------------------ entry point
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bot", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="train if needed, start Rasa, actions and web chat").set_defaults(
+        func=cmd_run
+    )
+    train = sub.add_parser("train", help="train the model if the training data changed")
+    train.add_argument("--force", action="store_true", help="train even if up to date")
+    train.set_defaults(func=cmd_train)
+    sub.add_parser("chat", help="talk to the bot in this terminal").set_defaults(func=cmd_chat)
+    sub.add_parser(
+        "classify", help="JSON lines {text, lang} on stdin -> the bot's decision per line"
+    ).set_defaults(func=cmd_classify)
+    content = sub.add_parser("content", help="check or export the content")
+    content_sub = content.add_subparsers(dest="content_command", required=True)
+    content_sub.add_parser("check", help="validate all content").set_defaults(
+        func=cmd_content_check
+    )
+    export = content_sub.add_parser("export", help="print topics as JSON, pages as sent by SMS")
+    export.add_argument("--lang", default="en")
+    export.set_defaults(func=cmd_content_export)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

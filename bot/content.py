@@ -1,0 +1,502 @@
+"""The content model: topics, interface text and phone numbers, loaded from `content/`.
+
+Content is data a non-programmer edits, so every problem is reported with the file and
+line it is on, all at once, instead of stopping at the first one or crashing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import string
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot import sms
+
+TOPIC_ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+FACT_ID = re.compile(r"^F\d+$")
+URL = re.compile(r"^https?://\S+$")
+# Topics that other parts of the bot (menus, the emergency path, tools) rely on.
+REQUIRED_TOPICS = (
+    "modern-slavery",
+    "nrm-what",
+    "reasonable-grounds",
+    "conclusive-grounds",
+    "outside-nrm",
+    "helplines",
+    "emergency",
+    "about-bot",
+)
+# Interface texts the code asks for by key; content/ui.yml must define every one.
+REQUIRED_UI = (
+    "welcome",
+    "disclaimer_line",
+    "menu_prompt",
+    "fallback",
+    "page_footer",
+    "last_page_footer",
+    "related_prompt",
+    "end_of_topic",
+    "callback_unavailable",
+    "language_only_english",
+    "delete_done",
+    "empty_message",
+    "too_long",
+    "unsupported_script",
+    "thanks",
+    "nothing_to_go_back_to",
+    "button_more",
+    "button_back",
+    "button_menu",
+    "menu_item_callback",
+    "invalid_option",
+)
+# Placeholders the bot itself fills in, per interface text.
+UI_RUNTIME_PLACEHOLDERS = {
+    "page_footer": {"page", "pages"},
+    "last_page_footer": {"page", "pages"},
+    "invalid_option": {"number"},
+}
+MAX_SMS_SEGMENTS_GSM = 2
+STALE_AFTER_DAYS = 365
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path
+    line: int
+    message: str
+    severity: str = "error"  # "error" stops start-up; "warning" is only printed
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.severity}: {self.message}"
+
+
+class ContentError(Exception):
+    """Raised with every problem found, so a content owner can fix them in one pass."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    title: str
+    pages: tuple[str, ...]
+    related: tuple[str, ...]
+    sources: tuple[str, ...]
+    facts: tuple[str, ...]
+    last_reviewed: dt.date
+    path: Path
+    page_lines: tuple[int, ...] = field(default=(), compare=False)
+
+
+@dataclass(frozen=True)
+class Content:
+    topics: dict[str, Topic]
+    ui: dict[str, str]
+    main_menu: tuple[str, ...]
+    numbers: dict[str, str]
+    deployment: dict[str, str]
+    warnings: tuple[Problem, ...] = field(default=())
+
+    def placeholders(self) -> dict[str, str]:
+        return {**self.numbers, **self.deployment}
+
+    def fill(self, text: str, **extra: Any) -> str:
+        """Replaces {placeholders} with phone numbers and deployment settings."""
+        return text.format_map({**self.placeholders(), **extra})
+
+    def text(self, key: str, **extra: Any) -> str:
+        return self.fill(self.ui[key], **extra)
+
+
+# ---------------------------------------------------------------- YAML with line numbers
+
+
+class _LineDict(dict):
+    line: int = 1
+    key_lines: dict[str, int]
+
+
+class _LineList(list):
+    line: int = 1
+    item_lines: list[int]
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader whose mappings and lists remember the line each item is on."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> _LineDict:
+        mapping = _LineDict(super().construct_mapping(node, deep=True))
+        mapping.line = node.start_mark.line + 1
+        mapping.key_lines = {
+            str(key_node.value): value_node.start_mark.line + 1
+            for key_node, value_node in node.value
+        }
+        return mapping
+
+    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> _LineList:
+        items = _LineList(super().construct_sequence(node, deep=True))
+        items.line = node.start_mark.line + 1
+        items.item_lines = [child.start_mark.line + 1 for child in node.value]
+        return items
+
+
+_LineLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _LineLoader.construct_mapping
+)
+_LineLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _LineLoader.construct_sequence
+)
+
+
+def _read_yaml(path: Path, problems: list[Problem]) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(path, 1, f"not UTF-8 text ({exc.reason})"))
+        return None
+    except OSError as exc:
+        problems.append(Problem(path, 1, f"cannot be read: {exc.strerror}"))
+        return None
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        problems.append(Problem(path, line, f"is not valid YAML: {exc.problem or exc}"))
+    except yaml.YAMLError as exc:
+        problems.append(Problem(path, 1, f"is not valid YAML: {exc}"))
+    return None
+
+
+def _line(mapping: Any, key: str) -> int:
+    if isinstance(mapping, _LineDict):
+        return mapping.key_lines.get(key, mapping.line)
+    return 1
+
+
+def _item_line(items: Any, index: int) -> int:
+    if isinstance(items, _LineList) and index < len(items.item_lines):
+        return items.item_lines[index]
+    return getattr(items, "line", 1)
+
+
+# ---------------------------------------------------------------- checks
+
+
+def placeholder_names(text: str) -> set[str]:
+    """The {names} a text uses; raises ValueError for a stray brace."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+class _Checker:
+    def __init__(self, known_placeholders: set[str]):
+        self.problems: list[Problem] = []
+        self.known = known_placeholders
+
+    def error(self, path: Path, line: int, message: str) -> None:
+        self.problems.append(Problem(path, line, message))
+
+    def warn(self, path: Path, line: int, message: str) -> None:
+        self.problems.append(Problem(path, line, message, "warning"))
+
+    def text_field(self, path: Path, mapping: dict, key: str, what: str) -> str | None:
+        value = mapping.get(key)
+        if value is None:
+            self.error(path, _line(mapping, key), f"{what} is missing")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.error(path, _line(mapping, key), f"{what} must be non-empty text")
+            return None
+        return value.strip()
+
+    def placeholders(
+        self, path: Path, line: int, text: str, what: str, extra: Iterable[str] = ()
+    ) -> bool:
+        known = self.known | set(extra)
+        try:
+            names = placeholder_names(text)
+        except ValueError as exc:
+            self.error(path, line, f"{what} has a stray brace: {exc}")
+            return False
+        unknown = sorted(n for n in names if n not in known)
+        if unknown:
+            self.error(
+                path,
+                line,
+                f"{what} uses unknown placeholder(s) {', '.join(unknown)}; "
+                f"known: {', '.join(sorted(known))}",
+            )
+            return False
+        return True
+
+
+def _check_topic(
+    path: Path, data: Any, checker: _Checker, today: dt.date
+) -> tuple[dict[str, Any] | None, _LineDict | None]:
+    if not isinstance(data, dict):
+        checker.error(path, 1, "a topic file must be a mapping with id, title, pages, ...")
+        return None, None
+    allowed = {"id", "title", "pages", "related", "sources", "facts", "last_reviewed"}
+    for key in data:
+        if key not in allowed:
+            checker.error(path, _line(data, key), f"unknown field {key!r}")
+    topic_id = checker.text_field(path, data, "id", "id")
+    if topic_id is not None:
+        if not TOPIC_ID.match(topic_id):
+            checker.error(path, _line(data, "id"), f"id {topic_id!r} must be lower-case-words")
+        elif path.stem != topic_id:
+            checker.error(path, _line(data, "id"), f"id {topic_id!r} must match file name")
+    title = checker.text_field(path, data, "title", "title")
+    if title is not None:
+        checker.placeholders(path, _line(data, "title"), title, "title")
+
+    pages = data.get("pages")
+    clean_pages: list[str] = []
+    page_lines: list[int] = []
+    if not isinstance(pages, list) or not pages:
+        checker.error(path, _line(data, "pages"), "pages must be a list of at least one page")
+    else:
+        for index, page in enumerate(pages):
+            line = _item_line(pages, index)
+            if not isinstance(page, str) or not page.strip():
+                checker.error(path, line, f"page {index + 1} must be non-empty text")
+                continue
+            checker.placeholders(path, line, page, f"page {index + 1}")
+            clean_pages.append(page.strip())
+            page_lines.append(line)
+
+    related = _id_list(path, data, "related", checker, required=False)
+    facts = _id_list(path, data, "facts", checker, required=False, pattern=FACT_ID)
+
+    sources = data.get("sources")
+    if not isinstance(sources, list) or not sources:
+        checker.error(path, _line(data, "sources"), "sources must list at least one URL")
+        sources = []
+    for index, source in enumerate(sources):
+        if not isinstance(source, str) or not URL.match(source.strip()):
+            checker.error(path, _item_line(sources, index), f"source {source!r} is not a URL")
+
+    reviewed = data.get("last_reviewed")
+    if reviewed is None:
+        checker.error(path, _line(data, "last_reviewed"), "last_reviewed is missing")
+    elif not isinstance(reviewed, dt.date) or isinstance(reviewed, dt.datetime):
+        checker.error(
+            path, _line(data, "last_reviewed"), "last_reviewed must be a date like 2026-11-22"
+        )
+        reviewed = None
+    elif reviewed > today:
+        checker.error(path, _line(data, "last_reviewed"), "last_reviewed is in the future")
+    elif (today - reviewed).days > STALE_AFTER_DAYS:
+        checker.warn(
+            path,
+            _line(data, "last_reviewed"),
+            f"last reviewed {reviewed.isoformat()}, over 12 months ago: please review",
+        )
+
+    fields = {
+        "id": topic_id,
+        "title": title,
+        "pages": tuple(clean_pages),
+        "related": tuple(related),
+        "sources": tuple(s.strip() for s in sources if isinstance(s, str)),
+        "facts": tuple(facts),
+        "last_reviewed": reviewed,
+        "path": path,
+        "page_lines": tuple(page_lines),
+    }
+    return fields, data if isinstance(data, _LineDict) else None
+
+
+def _id_list(
+    path: Path,
+    data: dict,
+    key: str,
+    checker: _Checker,
+    required: bool,
+    pattern: re.Pattern[str] = TOPIC_ID,
+) -> list[str]:
+    value = data.get(key)
+    if value is None:
+        if required:
+            checker.error(path, _line(data, key), f"{key} is missing")
+        return []
+    if not isinstance(value, list):
+        checker.error(path, _line(data, key), f"{key} must be a list")
+        return []
+    good = []
+    for index, item in enumerate(value):
+        if not isinstance(item, str) or not pattern.match(item):
+            checker.error(path, _item_line(value, index), f"{key} entry {item!r} is not valid")
+        else:
+            good.append(item)
+    return good
+
+
+def _load_numbers(path: Path, checker: _Checker, overrides: dict[str, str]) -> dict[str, str]:
+    data = _read_yaml(path, checker.problems)
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        checker.error(path, 1, "numbers.yml must map a key to {number, name, source}")
+        return {}
+    numbers: dict[str, str] = {}
+    for key, entry in data.items():
+        line = _line(data, key)
+        if not isinstance(entry, dict) or not isinstance(entry.get("number"), str | int):
+            checker.error(path, line, f"{key}: needs a number")
+            continue
+        source = entry.get("source")
+        if not isinstance(source, str) or not URL.match(source):
+            checker.error(path, line, f"{key}: needs a source URL")
+        numbers[str(key)] = str(entry["number"])
+    for key, value in overrides.items():
+        if key not in numbers:
+            checker.warn(path, 1, f"BOT_NUMBER_{key.upper()} overrides no number in this file")
+        numbers[key] = value
+    return numbers
+
+
+DEFAULT_DEPLOYMENT = {"org_name": "a UK charity", "retention_days": "30"}
+
+
+def load_configured_content() -> Content:
+    """The content as this deployment's settings (environment) configure it."""
+    from bot.settings import load_settings
+
+    settings = load_settings()
+    return load_content(
+        settings.content_dir, settings.deployment_placeholders(), settings.number_overrides
+    )
+
+
+def load_content(
+    content_dir: Path,
+    deployment: dict[str, str] | None = None,
+    number_overrides: dict[str, str] | None = None,
+    today: dt.date | None = None,
+) -> Content:
+    """Loads and checks everything under content_dir; raises ContentError on any error."""
+    today = today or dt.date.today()
+    deployment = {**DEFAULT_DEPLOYMENT, **(deployment or {})}
+    numbers_checker = _Checker(set())
+    numbers = _load_numbers(content_dir / "numbers.yml", numbers_checker, number_overrides or {})
+    checker = _Checker(set(numbers) | set(deployment))
+    checker.problems.extend(numbers_checker.problems)
+
+    raw_topics: dict[str, dict[str, Any]] = {}
+    topic_files = sorted((content_dir / "topics").glob("*.yml"))
+    if not topic_files:
+        checker.error(content_dir / "topics", 1, "no topic files (*.yml) found")
+    for path in topic_files:
+        data = _read_yaml(path, checker.problems)
+        if data is None:
+            continue
+        fields, node = _check_topic(path, data, checker, today)
+        if not fields or not fields["id"]:
+            continue
+        if fields["id"] in raw_topics:
+            other = raw_topics[fields["id"]]["path"]
+            checker.error(path, _line(node, "id"), f"id {fields['id']!r} is also used by {other}")
+            continue
+        fields["_node"] = node
+        raw_topics[fields["id"]] = fields
+
+    for topic_id in REQUIRED_TOPICS:
+        if topic_id not in raw_topics:
+            checker.error(content_dir / "topics", 1, f"required topic {topic_id!r} is missing")
+    for fields in raw_topics.values():
+        node = fields["_node"]
+        for index, target in enumerate(fields["related"]):
+            if target not in raw_topics:
+                line = _item_line(node.get("related") if node else None, index)
+                checker.error(fields["path"], line, f"related topic {target!r} does not exist")
+
+    ui_path = content_dir / "ui.yml"
+    ui, main_menu = _load_ui(ui_path, checker, set(raw_topics))
+
+    if any(p.severity == "error" for p in checker.problems):
+        raise ContentError(checker.problems)
+    topics = {
+        topic_id: Topic(**{k: v for k, v in fields.items() if not k.startswith("_")})
+        for topic_id, fields in raw_topics.items()
+    }
+    content = Content(
+        topics=topics,
+        ui=ui,
+        main_menu=tuple(main_menu),
+        numbers=numbers,
+        deployment=deployment,
+    )
+    problems = checker.problems + list(_check_sms_budget(content))
+    if any(p.severity == "error" for p in problems):
+        raise ContentError(problems)
+    return dataclasses.replace(content, warnings=tuple(problems))
+
+
+def _load_ui(path: Path, checker: _Checker, topic_ids: set[str]) -> tuple[dict[str, str], list]:
+    data = _read_yaml(path, checker.problems)
+    if data is None:
+        return {}, []
+    if not isinstance(data, dict):
+        checker.error(path, 1, "ui.yml must be a mapping of text keys")
+        return {}, []
+    ui: dict[str, str] = {}
+    for key in REQUIRED_UI:
+        value = checker.text_field(path, data, key, key)
+        extra = UI_RUNTIME_PLACEHOLDERS.get(key, ())
+        if value is not None and checker.placeholders(path, _line(data, key), value, key, extra):
+            ui[key] = value
+    for key in data:
+        if key not in REQUIRED_UI and key != "main_menu":
+            checker.warn(path, _line(data, key), f"text {key!r} is not used by the bot")
+    menu = data.get("main_menu")
+    items: list[str] = []
+    if not isinstance(menu, list) or not menu:
+        checker.error(path, _line(data, "main_menu"), "main_menu must list topic ids")
+    else:
+        for index, item in enumerate(menu):
+            if item == "callback" or item in topic_ids:
+                items.append(item)
+            else:
+                checker.error(path, _item_line(menu, index), f"main_menu item {item!r} unknown")
+    return ui, items
+
+
+def _check_sms_budget(content: Content) -> Iterable[Problem]:
+    """Every page, as it would be sent by SMS, fits the segment budget."""
+    from bot import render  # render depends on Content; imported here to avoid a cycle
+
+    for topic in content.topics.values():
+        for index in range(len(topic.pages)):
+            text = render.sms_text(render.topic_page(content, topic.id, index))
+            info = sms.sms_info(text)
+            line = topic.page_lines[index] if index < len(topic.page_lines) else 1
+            if info.encoding == "GSM-7" and info.segments > MAX_SMS_SEGMENTS_GSM:
+                yield Problem(
+                    topic.path,
+                    line,
+                    f"page {index + 1} takes {info.segments} SMS segments "
+                    f"({info.units} characters with its footer); the limit is "
+                    f"{MAX_SMS_SEGMENTS_GSM}. Split it into two pages.",
+                )
+            elif info.encoding == "UCS-2":
+                bad = sorted({ch for ch in text if not sms.is_gsm7(ch)})
+                yield Problem(
+                    topic.path,
+                    line,
+                    f"page {index + 1} has characters outside the SMS alphabet "
+                    f"({''.join(bad)!r}), so it costs 2-3 times more to send. "
+                    "Use plain quotes and dashes.",
+                    "warning",
+                )

@@ -1,0 +1,69 @@
+"""Rasa's SQL tracker store, plus the two privacy promises: DELETE erases, and old
+conversations expire after the retention period."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import SlotSet
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.dialogue import ERASE_SLOT
+
+PURGE_EVERY_SECONDS = 60.0
+
+
+class PrivateSQLTrackerStore(SQLTrackerStore):
+    """Deletes a sender's whole history when the erase slot is set, and purges events
+    older than `retention_days` (checked at most once a minute, on save)."""
+
+    def __init__(self, *args: Any, retention_days: float = 30, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.retention_seconds = float(retention_days) * 86400
+        self._last_purge = 0.0
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        with self.session_scope() as session:
+            new_events = list(self._additional_events(session, tracker))
+        if any(isinstance(e, SlotSet) and e.key == ERASE_SLOT and e.value for e in new_events):
+            self.erase(tracker.sender_id)
+        else:
+            await super().save(tracker)
+        self.purge_expired()
+
+    def erase(self, sender_id: str) -> int:
+        with self.session_scope() as session:
+            deleted = (
+                session.query(self.SQLEvent)
+                .filter(self.SQLEvent.sender_id == sender_id)
+                .delete(synchronize_session=False)
+            )
+            session.commit()
+        return int(deleted)
+
+    def purge_expired(self, now: float | None = None, force: bool = False) -> int:
+        now = time.time() if now is None else now
+        if not force and now - self._last_purge < PURGE_EVERY_SECONDS:
+            return 0
+        self._last_purge = now
+        cutoff = now - self.retention_seconds
+        with self.session_scope() as session:
+            # A conversation expires when its newest event is older than the cutoff.
+            stale = [
+                row[0]
+                for row in session.query(self.SQLEvent.sender_id)
+                .group_by(self.SQLEvent.sender_id)
+                .having(sa.func.max(self.SQLEvent.timestamp) < cutoff)
+            ]
+            deleted = 0
+            if stale:
+                deleted = (
+                    session.query(self.SQLEvent)
+                    .filter(self.SQLEvent.sender_id.in_(stale))
+                    .delete(synchronize_session=False)
+                )
+            session.commit()
+        return int(deleted)

@@ -1,0 +1,1 @@
+"""The local web chat a volunteer opens to try the bot."""
