@@ -1,6 +1,10 @@
 # The verbs a newcomer needs. `make run` and `make test` are the two README commands.
 .PHONY: run test setup train lint check clean
 
+# Optional local settings (see .env.example); exported to every command below.
+-include .env
+export
+
 setup:
 	@scripts/bootstrap
 

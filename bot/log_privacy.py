@@ -8,6 +8,7 @@ and add one processor that redacts those fields and renders exceptions without l
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import traceback
 from collections.abc import MutableMapping
@@ -60,6 +61,29 @@ def configure_structlog(log_level: int | None = None) -> None:
     )
     processors.insert(position, redact)
     structlog.configure(processors=processors)
+
+
+_WARNING_PREFIX = re.compile(r"^(?P<where>\S+:\d+): (?P<category>\w+):")
+
+
+class _WarningRedactor(logging.Filter):
+    """Python warnings from Rasa can quote what the user typed (an unknown `/intent`
+    payload, say); keep only where and what kind."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = record.getMessage()
+        match = _WARNING_PREFIX.match(text)
+        where = f"{match['where']}: {match['category']}" if match else "warning"
+        record.msg, record.args = f"{where} (message hidden: it may quote user text)", ()
+        return True
+
+
+def redact_python_warnings() -> None:
+    """Sends Python warnings to logging, through `_WarningRedactor`."""
+    logging.captureWarnings(True)
+    logger = logging.getLogger("py.warnings")
+    if not any(isinstance(f, _WarningRedactor) for f in logger.filters):
+        logger.addFilter(_WarningRedactor())
 
 
 def quiet(log_level: int = logging.ERROR) -> None:

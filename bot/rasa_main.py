@@ -9,6 +9,7 @@ from bot import log_privacy
 
 def main() -> None:
     rasa_cli.configure_structlog = log_privacy.configure_structlog
+    log_privacy.redact_python_warnings()
     rasa_cli.main()
 
 

@@ -1,0 +1,117 @@
+"""Shared fixtures: the real trained model and the real running bot on free ports."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+import socket
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.settings import PROJECT_ROOT, Settings, load_settings
+
+CONTENT_DIR = PROJECT_ROOT / "content"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture()
+def content_copy(tmp_path: Path) -> Path:
+    """A writable copy of the real content, to break on purpose."""
+    target = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> Path:
+    """Trained once per change of the training data (cached in models/ by hash)."""
+    from bot.training import ensure_model
+
+    path, _ = ensure_model(load_settings().models_dir)
+    return path
+
+
+@dataclasses.dataclass
+class Bot:
+    settings: Settings
+    log_dir: Path
+
+    @property
+    def rest_url(self) -> str:
+        return f"http://127.0.0.1:{self.settings.rasa_port}/webhooks/rest/webhook"
+
+    @property
+    def webchat_url(self) -> str:
+        return f"http://127.0.0.1:{self.settings.webchat_port}"
+
+    def send(self, sender: str, text: str) -> list[dict[str, Any]]:
+        request = urllib.request.Request(
+            self.rest_url,
+            data=json.dumps({"sender": sender, "message": text}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.load(response)
+
+    def logs(self) -> str:
+        return "\n".join(
+            p.read_text(encoding="utf-8", errors="replace") for p in self.log_dir.glob("*.log")
+        )
+
+
+class Conversation:
+    """One user talking to the running bot; keeps the replies of the last message."""
+
+    def __init__(self, bot: Bot):
+        self.bot = bot
+        self.sender = uuid.uuid4().hex
+        self.replies: list[dict[str, Any]] = []
+
+    def say(self, text: str) -> list[dict[str, Any]]:
+        self.replies = self.bot.send(self.sender, text)
+        return self.replies
+
+    @property
+    def text(self) -> str:
+        return "\n".join(r.get("text") or "" for r in self.replies)
+
+    @property
+    def buttons(self) -> list[dict[str, str]]:
+        return [b for r in self.replies for b in (r.get("buttons") or [])]
+
+
+@pytest.fixture(scope="session")
+def running_bot(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
+    """Action server, Rasa (REST channel, SQLite tracker store) and web chat, for real."""
+    from bot.stack import Stack
+
+    base = tmp_path_factory.mktemp("bot")
+    settings = dataclasses.replace(
+        load_settings(),
+        data_dir=base / "data",
+        rasa_port=free_port(),
+        actions_port=free_port(),
+        webchat_port=free_port(),
+    )
+    stack = Stack(settings, trained_model, log_dir=base / "logs")
+    stack.start()
+    try:
+        yield Bot(settings, base / "logs")
+    finally:
+        stack.stop()
+
+
+@pytest.fixture()
+def chat(running_bot: Bot) -> Conversation:
+    return Conversation(running_bot)

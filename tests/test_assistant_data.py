@@ -1,0 +1,56 @@
+"""The Rasa project agrees with the content: every topic can be asked for and answered."""
+
+from __future__ import annotations
+
+import yaml
+
+from bot.content import load_content
+from bot.dialogue import ANSWERS, NAVIGATION_INTENTS, answer_for, intent_for_topic
+from bot.settings import ASSISTANT_DIR
+from tests.conftest import CONTENT_DIR
+
+CONTENT = load_content(CONTENT_DIR)
+DOMAIN = yaml.safe_load((ASSISTANT_DIR / "domain.yml").read_text())
+RULES = yaml.safe_load((ASSISTANT_DIR / "data" / "rules" / "answers.yml").read_text())
+
+
+def nlu_examples() -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for path in (ASSISTANT_DIR / "data" / "nlu").rglob("*.yml"):
+        for block in yaml.safe_load(path.read_text())["nlu"]:
+            lines = [li for li in block["examples"].splitlines() if li.strip().startswith("- ")]
+            counts[block["intent"]] = counts.get(block["intent"], 0) + len(lines)
+    return counts
+
+
+def ruled_intents() -> dict[str, str]:
+    found = {}
+    for rule in RULES["rules"]:
+        action = rule["steps"][-1]["action"]
+        for option in rule["steps"][0]["or"]:
+            found[option["intent"]] = action
+    return found
+
+
+def test_every_topic_has_an_intent_examples_and_a_rule() -> None:
+    examples, rules = nlu_examples(), ruled_intents()
+    for topic_id in CONTENT.topics:
+        intent = intent_for_topic(topic_id)
+        assert intent in DOMAIN["intents"], topic_id
+        assert examples.get(intent, 0) >= 12, topic_id
+        assert rules.get(intent) == "action_answer", topic_id
+        assert answer_for(intent, CONTENT.topics) == topic_id
+
+
+def test_every_domain_intent_is_routed() -> None:
+    rules = ruled_intents()
+    for intent in DOMAIN["intents"]:
+        expected = "action_navigate" if intent in NAVIGATION_INTENTS else "action_answer"
+        assert rules.get(intent) == expected, intent
+    assert rules["nlu_fallback"] == "action_answer"
+
+
+def test_non_topic_answers_are_the_documented_set() -> None:
+    assert set(ANSWERS.values()) == {"menu", "callback", "delete", "language", "fallback"}
+    assert answer_for("no_such_intent", CONTENT.topics) == "fallback"
+    assert answer_for(None, CONTENT.topics) == "fallback"
