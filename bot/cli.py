@@ -105,21 +105,51 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
-def classify_lines(
-    lines: Iterable[str], out: TextIO, settings: Settings, content: Content
-) -> int:
+class Classifier:
+    """The live bot's decision for one message, from the trained model, without a tracker:
+    as at the start of a conversation (numbers pick from the main menu)."""
+
+    def __init__(self, settings: Settings, content: Content) -> None:
+        from rasa.core.agent import Agent
+
+        from bot import render
+        from bot.training import ensure_model
+
+        model, _ = ensure_model(settings.models_dir)
+        self.agent = Agent.load(str(model))
+        self.content = content
+        self.main_options = render.main_menu(content).options
+
+    async def classify(self, text: str, lang: str) -> dict[str, Any]:
+        from bot.dialogue import answer_for, parse_payload
+
+        parsed = await self.agent.parse_message(text)
+        intent = parsed.get("intent") or {}
+        name = intent.get("name")
+        decided = name
+        if name == "choose_option":
+            option = next(
+                (e["value"] for e in parsed.get("entities", []) if e.get("entity") == "option"),
+                "0",
+            )
+            index = int(option) - 1
+            in_menu = 0 <= index < len(self.main_options)
+            payload = parse_payload(self.main_options[index]) if in_menu else None
+            decided = payload.intent if payload else "nlu_fallback"
+        elif name in {"more", "go_back", "next"}:
+            decided = "menu"  # with nothing to page through, the bot shows the menu
+        return {
+            "text": text,
+            "language": lang,
+            "intent": name,
+            "confidence": round(float(intent.get("confidence") or 0.0), 4),
+            "answer": answer_for(decided, self.content.topics),
+        }
+
+
+def classify_lines(lines: Iterable[str], out: TextIO, classifier: Classifier) -> None:
     """One JSON line out per line in; a bad line gets an error object, never a crash."""
     import asyncio
-
-    from rasa.core.agent import Agent
-
-    from bot import render
-    from bot.dialogue import answer_for, parse_payload
-    from bot.training import ensure_model
-
-    model, _ = ensure_model(settings.models_dir)
-    agent = Agent.load(str(model))
-    main_options = render.main_menu(content).options
 
     async def classify_all() -> None:
         for number, line in enumerate(lines, 1):
@@ -135,31 +165,11 @@ def classify_lines(
             except ValueError as exc:
                 out.write(json.dumps({"line": number, "error": str(exc)}) + "\n")
                 continue
-            parsed = await agent.parse_message(item["text"])
-            intent = parsed.get("intent") or {}
-            name = intent.get("name")
-            decided = name
-            if name == "choose_option":  # a number picks from the main menu at the start
-                option = next((e["value"] for e in parsed.get("entities", [])
-                               if e.get("entity") == "option"), "0")
-                index = int(option) - 1
-                payload = parse_payload(main_options[index]) if 0 <= index < len(
-                    main_options) else None
-                decided = payload.intent if payload else "nlu_fallback"
-            elif name in {"more", "go_back", "next"}:
-                decided = "menu"  # with nothing to page through, the bot shows the menu
-            result = {
-                "text": item["text"],
-                "language": lang,
-                "intent": name,
-                "confidence": round(float(intent.get("confidence") or 0.0), 4),
-                "answer": answer_for(decided, content.topics),
-            }
+            result = await classifier.classify(item["text"], lang)
             out.write(json.dumps(result, ensure_ascii=False) + "\n")
             out.flush()
 
     asyncio.run(classify_all())
-    return 0
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
@@ -169,7 +179,9 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
     _quiet_libraries()
     log_privacy.quiet(logging.ERROR)  # stdout carries only the JSON lines
-    return classify_lines(sys.stdin, sys.stdout, load_settings(), _content_or_exit())
+    classifier = Classifier(load_settings(), _content_or_exit())
+    classify_lines(sys.stdin, sys.stdout, classifier)
+    return 0
 
 
 # ------------------------------------------------------------------ running
