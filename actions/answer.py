@@ -27,13 +27,11 @@ def respond(intent: str | None, state: State, content: Content) -> bool:
     first_contact = not state.welcomed
     if answer in content.topics:
         state.go_to(answer)
-        page = render.topic_page(content, answer, 0)
-        if first_contact and answer == "emergency":
-            state.say(page, render.Reply(content.text("disclaimer_line")))
-        elif first_contact:
-            state.say(render.Reply(content.text("disclaimer_line")), page)
-        else:
-            state.say(page)
+        if first_contact and answer != "emergency":
+            state.say(render.Reply(content.text("disclaimer_line")))
+        state.show_page(content)
+        if first_contact and answer == "emergency":  # danger: the help comes first
+            state.say(render.Reply(content.text("disclaimer_line")))
     elif answer == "callback":
         state.say(render.Reply(content.text("callback_unavailable")))
     elif answer == "delete":
@@ -44,6 +42,9 @@ def respond(intent: str | None, state: State, content: Content) -> bool:
         state.say(render.Reply(content.text("language_only_english")), render.main_menu(content))
     elif intent == "thanks":
         state.say(render.Reply(content.text("thanks")))
+    elif intent == "more_topics":
+        state.leave_topic()
+        state.say(render.more_topics_menu(content))
     elif answer == "menu":
         state.leave_topic()
         state.say(*(render.welcome(content) if first_contact or intent == "greet" else

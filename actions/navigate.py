@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answer import erase_events, respond
 from actions.state import State, get_content
 from bot import render
-from bot.content import Content
+from bot.content import JOURNEY_TOPIC, Content
 from bot.dialogue import parse_payload
 
 
@@ -21,22 +21,36 @@ def more(state: State, content: Content) -> None:
     last = render.page_count(content, state.topic) - 1
     if state.page < last:
         state.page += 1
-        state.say(render.topic_page(content, state.topic, state.page))
+        state.show_page(content)
     else:
         state.page = last + 1  # past the last page: the related-topics list
         state.say(render.related_menu(content, state.topic))
 
 
+def next_step(state: State, content: Content) -> None:
+    """NEXT walks the journey, from whichever step's topic the user is reading; else MORE."""
+    if state.journey is None:
+        more(state, content)
+        return
+    step = state.journey + 1
+    if step >= render.page_count(content, JOURNEY_TOPIC):
+        state.leave_topic()
+        state.say(render.Reply(content.text("journey_end")), render.main_menu(content))
+        return
+    state.go_to(JOURNEY_TOPIC, step)
+    state.show_page(content)
+
+
 def back(state: State, content: Content) -> None:
     if state.topic is not None and state.page > 0:
         state.page = min(state.page - 1, render.page_count(content, state.topic) - 1)
-        state.say(render.topic_page(content, state.topic, state.page))
+        state.show_page(content)
         return
     previous = state.pop_history()
     if previous and previous[0] in content.topics:
         state.topic, state.page = previous
         state.page = min(state.page, render.page_count(content, state.topic) - 1)
-        state.say(render.topic_page(content, state.topic, state.page))
+        state.show_page(content)
         return
     if state.topic is None:
         state.say(render.Reply(content.text("nothing_to_go_back_to")))
@@ -74,6 +88,8 @@ class ActionNavigate(Action):
                 return erase_events()
         elif intent == "go_back":
             back(state, content)
-        else:  # more, next
+        elif intent == "next":
+            next_step(state, content)
+        else:
             more(state, content)
         return state.finish(dispatcher)

@@ -10,7 +10,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.content import Content, load_configured_content
+from bot import render
+from bot.content import JOURNEY_TOPIC, Content, load_configured_content
 from bot.render import Reply
 
 HISTORY_LIMIT = 20
@@ -29,6 +30,8 @@ class State:
     history: list[str]
     options: list[str]
     welcomed: bool
+    # The step of the journey last shown, while the user walks it (NEXT goes on from there).
+    journey: int | None = None
     replies: list[Reply] = field(default_factory=list)
 
     @classmethod
@@ -41,6 +44,7 @@ class State:
             history=list(tracker.get_slot("history") or []),
             options=list(tracker.get_slot("options") or []),
             welcomed=bool(tracker.get_slot("welcomed")),
+            journey=_int_or_none(tracker.get_slot("journey")),
         )
 
     def say(self, *replies: Reply) -> None:
@@ -55,7 +59,15 @@ class State:
         self.topic, self.page = topic, page
 
     def leave_topic(self) -> None:
-        self.topic, self.page, self.history = None, 0, []
+        self.topic, self.page, self.history, self.journey = None, 0, [], None
+
+    def show_page(self, content: Content) -> None:
+        """Says the current page; a page of the journey becomes the step to go on from."""
+        assert self.topic is not None
+        if self.topic == JOURNEY_TOPIC:
+            self.journey = self.page
+        in_journey = self.journey is not None and self.topic != JOURNEY_TOPIC
+        self.say(render.topic_page(content, self.topic, self.page, in_journey))
 
     def pop_history(self) -> tuple[str, int] | None:
         while self.history:
@@ -74,4 +86,9 @@ class State:
             SlotSet("history", self.history),
             SlotSet("options", self.options),
             SlotSet("welcomed", True),
+            SlotSet("journey", float(self.journey) if self.journey is not None else None),
         ]
+
+
+def _int_or_none(value: Any) -> int | None:
+    return int(value) if isinstance(value, int | float) else None

@@ -50,9 +50,34 @@ def cmd_content_check(args: argparse.Namespace) -> int:
         return 1
     for problem in content.warnings:
         print(problem)
-    pages = sum(len(t.pages) for t in content.topics.values())
-    print(f"OK: {len(content.topics)} topics, {pages} pages, {len(content.warnings)} warning(s).")
+    print(content_summary(content))
+    print(f"OK, {len(content.warnings)} warning(s).")
     return 0
+
+
+def content_summary(content: Content) -> str:
+    """The figures a content owner watches: size, reading grade, SMS cost of the pages."""
+    import statistics
+
+    from bot import render, sms
+    from bot.content import page_grades
+
+    grades = page_grades(content)
+    (worst_topic, worst_page), worst = max(grades.items(), key=lambda item: item[1])
+    segments = {
+        (topic.id, index): sms.sms_info(
+            render.sms_text(render.topic_page(content, topic.id, index))
+        ).segments
+        for topic in content.topics.values()
+        for index in range(len(topic.pages))
+    }
+    (long_topic, long_page), longest = max(segments.items(), key=lambda item: item[1])
+    return (
+        f"{len(content.topics)} topics, {len(grades)} pages. Reading grade: median "
+        f"{statistics.median(grades.values()):.1f}, hardest {worst:.1f} ({worst_topic} page "
+        f"{worst_page + 1}). Longest page: {longest} SMS segment(s) ({long_topic} page "
+        f"{long_page + 1})."
+    )
 
 
 def export_topics(content: Content, lang: str) -> list[dict[str, Any]]:

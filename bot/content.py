@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import statistics
 import string
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from typing import Any
 import yaml
 
 from bot import sms
+from bot.dialogue import MENU_ITEM_INTENTS
 
 TOPIC_ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 FACT_ID = re.compile(r"^F\d+$")
@@ -25,14 +27,29 @@ URL = re.compile(r"^https?://\S+$")
 # Topics that other parts of the bot (menus, the emergency path, tools) rely on.
 REQUIRED_TOPICS = (
     "modern-slavery",
+    "signs-of-exploitation",
     "nrm-what",
+    "nrm-referral",
+    "nrm-should-i",
     "reasonable-grounds",
+    "recovery-period",
     "conclusive-grounds",
+    "negative-decision",
+    "after-nrm",
+    "immigration",
+    "legal-help",
+    "housing",
+    "health",
+    "money-work",
     "outside-nrm",
     "helplines",
     "emergency",
+    "the-journey",
     "about-bot",
+    "uk-nations",
 )
+# The guided walk through the process: its pages are steps, each linking to a topic.
+JOURNEY_TOPIC = "the-journey"
 # Interface texts the code asks for by key; content/ui.yml must define every one.
 REQUIRED_UI = (
     "welcome",
@@ -54,17 +71,32 @@ REQUIRED_UI = (
     "button_more",
     "button_back",
     "button_menu",
+    "button_next",
+    "button_read_step",
     "menu_item_callback",
+    "menu_item_more_topics",
+    "more_topics_prompt",
     "invalid_option",
+    "step_footer",
+    "last_step_footer",
+    "journey_topic_footer",
+    "journey_end",
 )
 # Placeholders the bot itself fills in, per interface text.
 UI_RUNTIME_PLACEHOLDERS = {
     "page_footer": {"page", "pages"},
     "last_page_footer": {"page", "pages"},
+    "step_footer": {"page", "pages"},
+    "last_step_footer": {"page", "pages"},
+    "journey_topic_footer": {"page", "pages"},
     "invalid_option": {"number"},
+    "button_read_step": {"title"},
 }
 MAX_SMS_SEGMENTS_GSM = 2
 STALE_AFTER_DAYS = 365
+# Reading grade (Flesch-Kincaid) a page should stay at or below, and the median to aim for.
+HARD_PAGE_GRADE = 8.0
+TARGET_MEDIAN_GRADE = 6.0
 
 
 @dataclass(frozen=True)
@@ -91,6 +123,8 @@ class Topic:
     id: str
     title: str
     pages: tuple[str, ...]
+    # Per page: the topic a step of the journey links to, else None.
+    links: tuple[str | None, ...]
     related: tuple[str, ...]
     sources: tuple[str, ...]
     facts: tuple[str, ...]
@@ -104,6 +138,7 @@ class Content:
     topics: dict[str, Topic]
     ui: dict[str, str]
     main_menu: tuple[str, ...]
+    more_topics: tuple[str, ...]
     numbers: dict[str, str]
     deployment: dict[str, str]
     warnings: tuple[Problem, ...] = field(default=())
@@ -263,17 +298,19 @@ def _check_topic(
 
     pages = data.get("pages")
     clean_pages: list[str] = []
+    links: list[str | None] = []
     page_lines: list[int] = []
     if not isinstance(pages, list) or not pages:
         checker.error(path, _line(data, "pages"), "pages must be a list of at least one page")
     else:
         for index, page in enumerate(pages):
             line = _item_line(pages, index)
-            if not isinstance(page, str) or not page.strip():
-                checker.error(path, line, f"page {index + 1} must be non-empty text")
+            text, link = _page_parts(path, line, index, page, checker)
+            if text is None:
                 continue
-            checker.placeholders(path, line, page, f"page {index + 1}")
-            clean_pages.append(page.strip())
+            checker.placeholders(path, line, text, f"page {index + 1}")
+            clean_pages.append(text)
+            links.append(link)
             page_lines.append(line)
 
     related = _id_list(path, data, "related", checker, required=False)
@@ -308,6 +345,7 @@ def _check_topic(
         "id": topic_id,
         "title": title,
         "pages": tuple(clean_pages),
+        "links": tuple(links),
         "related": tuple(related),
         "sources": tuple(s.strip() for s in sources if isinstance(s, str)),
         "facts": tuple(facts),
@@ -316,6 +354,26 @@ def _check_topic(
         "page_lines": tuple(page_lines),
     }
     return fields, data if isinstance(data, _LineDict) else None
+
+
+def _page_parts(
+    path: Path, line: int, index: int, page: Any, checker: _Checker
+) -> tuple[str | None, str | None]:
+    """A page is text, or (a step of the journey) a mapping of `text` and the `topic` it opens."""
+    link = None
+    if isinstance(page, dict):
+        for key in page:
+            if key not in ("text", "topic"):
+                checker.error(path, _line(page, key), f"page {index + 1}: unknown field {key!r}")
+        link = page.get("topic")
+        if not isinstance(link, str) or not TOPIC_ID.match(link):
+            checker.error(path, line, f"page {index + 1}: topic must be a topic id")
+            link = None
+        page = page.get("text")
+    if not isinstance(page, str) or not page.strip():
+        checker.error(path, line, f"page {index + 1} must be non-empty text")
+        return None, None
+    return page.strip(), link
 
 
 def _id_list(
@@ -421,9 +479,17 @@ def load_content(
             if target not in raw_topics:
                 line = _item_line(node.get("related") if node else None, index)
                 checker.error(fields["path"], line, f"related topic {target!r} does not exist")
+        for index, target in enumerate(fields["links"]):
+            line = fields["page_lines"][index]
+            if fields["id"] != JOURNEY_TOPIC and target is not None:
+                checker.error(fields["path"], line, f"only {JOURNEY_TOPIC} pages link to a topic")
+            elif fields["id"] == JOURNEY_TOPIC and target is None:
+                checker.error(fields["path"], line, "each step needs text and the topic it opens")
+            elif target is not None and target not in raw_topics:
+                checker.error(fields["path"], line, f"step links to {target!r}, no such topic")
 
     ui_path = content_dir / "ui.yml"
-    ui, main_menu = _load_ui(ui_path, checker, set(raw_topics))
+    ui, menus = _load_ui(ui_path, checker, set(raw_topics))
 
     if any(p.severity == "error" for p in checker.problems):
         raise ContentError(checker.problems)
@@ -434,23 +500,31 @@ def load_content(
     content = Content(
         topics=topics,
         ui=ui,
-        main_menu=tuple(main_menu),
+        main_menu=menus.get("main_menu", ()),
+        more_topics=menus.get("more_topics", ()),
         numbers=numbers,
         deployment=deployment,
     )
     problems = checker.problems + list(_check_sms_budget(content))
+    problems += _check_readability(content)
     if any(p.severity == "error" for p in problems):
         raise ContentError(problems)
     return dataclasses.replace(content, warnings=tuple(problems))
 
 
-def _load_ui(path: Path, checker: _Checker, topic_ids: set[str]) -> tuple[dict[str, str], list]:
+MENUS = ("main_menu", "more_topics")
+
+
+def _load_ui(
+    path: Path, checker: _Checker, topic_ids: set[str]
+) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """The interface texts, and the two numbered menus that lead to every topic."""
     data = _read_yaml(path, checker.problems)
     if data is None:
-        return {}, []
+        return {}, {}
     if not isinstance(data, dict):
         checker.error(path, 1, "ui.yml must be a mapping of text keys")
-        return {}, []
+        return {}, {}
     ui: dict[str, str] = {}
     for key in REQUIRED_UI:
         value = checker.text_field(path, data, key, key)
@@ -458,19 +532,25 @@ def _load_ui(path: Path, checker: _Checker, topic_ids: set[str]) -> tuple[dict[s
         if value is not None and checker.placeholders(path, _line(data, key), value, key, extra):
             ui[key] = value
     for key in data:
-        if key not in REQUIRED_UI and key != "main_menu":
+        if key not in REQUIRED_UI and key not in MENUS:
             checker.warn(path, _line(data, key), f"text {key!r} is not used by the bot")
-    menu = data.get("main_menu")
-    items: list[str] = []
-    if not isinstance(menu, list) or not menu:
-        checker.error(path, _line(data, "main_menu"), "main_menu must list topic ids")
-    else:
+    menus: dict[str, tuple[str, ...]] = {}
+    for name in MENUS:
+        menu = data.get(name)
+        items: list[str] = []
+        if not isinstance(menu, list) or not menu:
+            checker.error(path, _line(data, name), f"{name} must list topic ids")
+            continue
         for index, item in enumerate(menu):
-            if item == "callback" or item in topic_ids:
+            if item in MENU_ITEM_INTENTS or item in topic_ids:
                 items.append(item)
             else:
-                checker.error(path, _item_line(menu, index), f"main_menu item {item!r} unknown")
-    return ui, items
+                checker.error(path, _item_line(menu, index), f"{name} item {item!r} unknown")
+        menus[name] = tuple(items)
+    listed = {item for items in menus.values() for item in items}
+    for topic_id in sorted(topic_ids - listed):
+        checker.warn(path, 1, f"topic {topic_id!r} is in no menu, so it can only be asked for")
+    return ui, menus
 
 
 def _check_sms_budget(content: Content) -> Iterable[Problem]:
@@ -500,3 +580,44 @@ def _check_sms_budget(content: Content) -> Iterable[Problem]:
                     "Use plain quotes and dashes.",
                     "warning",
                 )
+
+
+def page_grades(content: Content) -> dict[tuple[str, int], float]:
+    """Reading grade (Flesch-Kincaid, via textstat) of every page, as the reader sees it."""
+    from bot.readability import grade
+
+    return {
+        (topic.id, index): grade(content.fill(page))
+        for topic in content.topics.values()
+        for index, page in enumerate(topic.pages)
+    }
+
+
+def _check_readability(content: Content) -> list[Problem]:
+    """Plain language: a warning for each hard page and for a median above the target."""
+    grades = page_grades(content)
+    problems = []
+    for (topic_id, index), value in grades.items():
+        if value > HARD_PAGE_GRADE:
+            topic = content.topics[topic_id]
+            problems.append(
+                Problem(
+                    topic.path,
+                    topic.page_lines[index],
+                    f"page {index + 1} reads at grade {value:.1f} (aim for "
+                    f"{TARGET_MEDIAN_GRADE:.0f} or below): use shorter sentences and words",
+                    "warning",
+                )
+            )
+    median = statistics.median(grades.values()) if grades else 0.0
+    if median > TARGET_MEDIAN_GRADE:
+        problems.append(
+            Problem(
+                content.topics[next(iter(content.topics))].path.parent,
+                1,
+                f"the median page reads at grade {median:.1f}; the aim is "
+                f"{TARGET_MEDIAN_GRADE:.0f} or below",
+                "warning",
+            )
+        )
+    return problems

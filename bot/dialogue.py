@@ -20,6 +20,7 @@ NAVIGATION_INTENTS = frozenset({"more", "go_back", "next", "choose_option"})
 ANSWERS = {
     "greet": "menu",
     "menu": "menu",
+    "more_topics": "menu",
     "thanks": "menu",
     "request_callback": "callback",
     "delete_data": "delete",
@@ -82,8 +83,10 @@ def parse_payload(payload: str) -> Payload | None:
     return Payload(match.group("intent"), entities)
 
 
+# Menu items that are not topics, and the intent each one sends.
+MENU_ITEM_INTENTS = {"callback": "request_callback", "more_topics": "more_topics"}
+
+
 def menu_payload(item: str) -> str:
-    """Main-menu items are topic ids or `callback`."""
-    if item == "callback":
-        return payload_for_intent("request_callback")
-    return payload_for_intent(intent_for_topic(item))
+    """Menu items are topic ids, `callback` or `more_topics`."""
+    return payload_for_intent(MENU_ITEM_INTENTS.get(item) or intent_for_topic(item))

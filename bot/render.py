@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.content import Content
-from bot.dialogue import intent_for_topic, menu_payload, payload_for_intent
+from bot.content import JOURNEY_TOPIC, Content
+from bot.dialogue import MENU_ITEM_INTENTS, intent_for_topic, menu_payload, payload_for_intent
 
 NAV_PAYLOADS = frozenset({"/more", "/go_back", "/menu", "/next"})
 
@@ -44,7 +44,7 @@ def _numbered(items: list[tuple[str, str]]) -> tuple[Button, ...]:
 
 # Navigation buttons: the text key of their title, and their intent. (`back` is a Rasa
 # default intent with its own action, so ours is `go_back`.)
-_NAV_INTENTS = {"more": "more", "back": "go_back", "menu": "menu"}
+_NAV_INTENTS = {"more": "more", "back": "go_back", "menu": "menu", "next": "next"}
 
 
 def _nav(content: Content, *names: str) -> tuple[Button, ...]:
@@ -53,15 +53,21 @@ def _nav(content: Content, *names: str) -> tuple[Button, ...]:
     )
 
 
+def _menu_title(content: Content, item: str) -> str:
+    if item in MENU_ITEM_INTENTS:
+        return content.text(f"menu_item_{item}")
+    return content.fill(content.topics[item].title)
+
+
 def main_menu(content: Content) -> Reply:
-    items = []
-    for item in content.main_menu:
-        if item == "callback":
-            title = content.text("menu_item_callback")
-        else:
-            title = content.fill(content.topics[item].title)
-        items.append((title, menu_payload(item)))
+    items = [(_menu_title(content, item), menu_payload(item)) for item in content.main_menu]
     return Reply(content.text("menu_prompt"), _numbered(items))
+
+
+def more_topics_menu(content: Content) -> Reply:
+    """Every topic the main menu does not show, so each one can be reached by number."""
+    items = [(_menu_title(content, item), menu_payload(item)) for item in content.more_topics]
+    return Reply(content.text("more_topics_prompt"), _numbered(items) + _nav(content, "menu"))
 
 
 def welcome(content: Content) -> list[Reply]:
@@ -76,13 +82,28 @@ def page_count(content: Content, topic_id: str) -> int:
     return len(content.topics[topic_id].pages)
 
 
-def topic_page(content: Content, topic_id: str, index: int) -> Reply:
+def topic_page(content: Content, topic_id: str, index: int, in_journey: bool = False) -> Reply:
+    """One page with its footer. Steps of the journey offer their topic as option 1 and
+    NEXT; the last page of a topic opened from the journey offers NEXT to go on."""
     topic = content.topics[topic_id]
     total = len(topic.pages)
     index = max(0, min(index, total - 1))
-    footer_key = "page_footer" if index < total - 1 else "last_page_footer"
+    last = index == total - 1
+    link = topic.links[index]
+    if topic_id == JOURNEY_TOPIC:
+        footer_key = "last_step_footer" if last else "step_footer"
+    elif in_journey and last:
+        footer_key = "journey_topic_footer"
+    else:
+        footer_key = "last_page_footer" if last else "page_footer"
     footer = content.text(footer_key, page=index + 1, pages=total)
     text = content.fill(topic.pages[index]) + "\n" + footer
+    if link is not None:
+        title = content.text("button_read_step", title=content.fill(content.topics[link].title))
+        options = _numbered([(title, payload_for_intent(intent_for_topic(link)))])
+        return Reply(text, options + _nav(content, "next", "menu"))
+    if in_journey and last:
+        return Reply(text, _nav(content, "next", "back", "menu"))
     return Reply(text, _nav(content, "more", "back", "menu"))
 
 
