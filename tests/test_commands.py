@@ -30,6 +30,13 @@ COMMANDS = load_commands()
         ("/anything", ("nlu_fallback", {})),
         ("안녕하세요", ("unsupported_script", {})),
         ("what is the nrm", None),
+        ("HE IS HERE", ("topic_emergency", {})),
+        ("sumone hurting me", ("topic_emergency", {})),
+        ("please help, they locked me in the room", ("topic_emergency", {})),
+        ("I'm not safe!!", ("topic_emergency", {})),
+        ("what is the nrm " * 80 + "he is coming", ("topic_emergency", {})),  # long too
+        ("is this chat safe", None),
+        ("unlocked into the system", None),  # not whole words
         ("more about the nrm please", None),
     ],
 )

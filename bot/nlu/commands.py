@@ -59,10 +59,21 @@ def scripts_of(text: str) -> set[str]:
     return found
 
 
+def is_danger(text: str, commands: dict[str, Any]) -> bool:
+    """Whether the message contains a danger phrase as whole words (not inside a word)."""
+    def words(value: str) -> str:  # "I'm" and "Im" alike
+        return f" {normalise(value.replace(chr(39), '').replace(chr(0x2019), ''))} "
+
+    padded = words(text)
+    return any(words(phrase) in padded for phrase in commands.get("danger", ()))
+
+
 def classify_command(text: str, commands: dict[str, Any]) -> tuple[str, dict[str, str]] | None:
     """The intent (and entities) for input decided without the classifier, or None."""
     if not text or not text.strip():
         return "empty_message", {}
+    if is_danger(text, commands):
+        return str(commands["danger_intent"]), {}
     if len(text) > int(commands["max_length"]):
         return "too_long", {}
     number = as_number(text)
