@@ -59,18 +59,12 @@ def content_summary(content: Content) -> str:
     """The figures a content owner watches: size, reading grade, SMS cost of the pages."""
     import statistics
 
-    from bot import render, sms
-    from bot.content import page_grades
+    from bot import sms
+    from bot.content import page_grades, sms_pages
 
     grades = page_grades(content)
     (worst_topic, worst_page), worst = max(grades.items(), key=lambda item: item[1])
-    segments = {
-        (topic.id, index): sms.sms_info(
-            render.sms_text(render.topic_page(content, topic.id, index))
-        ).segments
-        for topic in content.topics.values()
-        for index in range(len(topic.pages))
-    }
+    segments = {key: sms.sms_info(text).segments for key, text in sms_pages(content).items()}
     (long_topic, long_page), longest = max(segments.items(), key=lambda item: item[1])
     return (
         f"{len(content.topics)} topics, {len(grades)} pages. Reading grade: median "
@@ -81,14 +75,12 @@ def content_summary(content: Content) -> str:
 
 
 def export_topics(content: Content, lang: str) -> list[dict[str, Any]]:
-    from bot import render
+    from bot.content import sms_pages
 
+    sent = sms_pages(content)
     exported = []
     for topic in content.topics.values():
-        pages = [
-            render.sms_text(render.topic_page(content, topic.id, i))
-            for i in range(len(topic.pages))
-        ]
+        pages = [sent[topic.id, i] for i in range(len(topic.pages))]
         exported.append(
             {
                 "id": topic.id,

@@ -553,33 +553,41 @@ def _load_ui(
     return ui, menus
 
 
-def _check_sms_budget(content: Content) -> Iterable[Problem]:
-    """Every page, as it would be sent by SMS, fits the segment budget."""
+def sms_pages(content: Content) -> dict[tuple[str, int], str]:
+    """Every page exactly as a text-only channel sends it, footer and options included."""
     from bot import render  # render depends on Content; imported here to avoid a cycle
 
-    for topic in content.topics.values():
-        for index in range(len(topic.pages)):
-            text = render.sms_text(render.topic_page(content, topic.id, index))
-            info = sms.sms_info(text)
-            line = topic.page_lines[index] if index < len(topic.page_lines) else 1
-            if info.encoding == "GSM-7" and info.segments > MAX_SMS_SEGMENTS_GSM:
-                yield Problem(
-                    topic.path,
-                    line,
-                    f"page {index + 1} takes {info.segments} SMS segments "
-                    f"({info.units} characters with its footer); the limit is "
-                    f"{MAX_SMS_SEGMENTS_GSM}. Split it into two pages.",
-                )
-            elif info.encoding == "UCS-2":
-                bad = sorted({ch for ch in text if not sms.is_gsm7(ch)})
-                yield Problem(
-                    topic.path,
-                    line,
-                    f"page {index + 1} has characters outside the SMS alphabet "
-                    f"({''.join(bad)!r}), so it costs 2-3 times more to send. "
-                    "Use plain quotes and dashes.",
-                    "warning",
-                )
+    return {
+        (topic.id, index): render.sms_text(render.topic_page(content, topic.id, index))
+        for topic in content.topics.values()
+        for index in range(len(topic.pages))
+    }
+
+
+def _check_sms_budget(content: Content) -> Iterable[Problem]:
+    """Every page, as it would be sent by SMS, fits the segment budget."""
+    for (topic_id, index), text in sms_pages(content).items():
+        topic = content.topics[topic_id]
+        info = sms.sms_info(text)
+        line = topic.page_lines[index] if index < len(topic.page_lines) else 1
+        if info.encoding == "GSM-7" and info.segments > MAX_SMS_SEGMENTS_GSM:
+            yield Problem(
+                topic.path,
+                line,
+                f"page {index + 1} takes {info.segments} SMS segments "
+                f"({info.units} characters with its footer); the limit is "
+                f"{MAX_SMS_SEGMENTS_GSM}. Split it into two pages.",
+            )
+        elif info.encoding == "UCS-2":
+            bad = sorted({ch for ch in text if not sms.is_gsm7(ch)})
+            yield Problem(
+                topic.path,
+                line,
+                f"page {index + 1} has characters outside the SMS alphabet "
+                f"({''.join(bad)!r}), so it costs 2-3 times more to send. "
+                "Use plain quotes and dashes.",
+                "warning",
+            )
 
 
 def page_grades(content: Content) -> dict[tuple[str, int], float]:

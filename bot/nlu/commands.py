@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,14 +32,39 @@ COMMANDS_FILE = Path(__file__).resolve().parent.parent / "assistant" / "commands
 _PUNCTUATION = re.compile(r"[\s\.,!?;:'\"\u061f\u060c\u3002\uff01\uff1f\u1362\u1367]+")
 
 
-def load_commands(path: Path = COMMANDS_FILE) -> dict[str, Any]:
-    with path.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
-
-
 def normalise(text: str) -> str:
     """Case-folded, accents kept, punctuation and spaces collapsed to single spaces."""
     return _PUNCTUATION.sub(" ", unicodedata.normalize("NFC", text).casefold()).strip()
+
+
+def _padded_words(text: str) -> str:
+    """Normalised, apostrophes dropped ("I'm" = "Im"), padded to match whole words."""
+    return f" {normalise(text.replace(chr(39), '').replace(chr(0x2019), ''))} "
+
+
+@dataclass(frozen=True)
+class Commands:
+    """commands.yml, with its phrases normalised once rather than on every message."""
+
+    max_length: int
+    scripts: frozenset[str]
+    zero_intent: str | None
+    words: dict[str, str]  # normalised phrase -> intent
+    danger_intent: str
+    danger: tuple[str, ...]  # padded normalised phrases
+
+
+def load_commands(path: Path = COMMANDS_FILE) -> Commands:
+    with path.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    return Commands(
+        max_length=int(data["max_length"]),
+        scripts=frozenset(data["scripts"]),
+        zero_intent=data.get("zero_intent"),
+        words={normalise(p): intent for intent, ps in data["words"].items() for p in ps},
+        danger_intent=str(data["danger_intent"]),
+        danger=tuple(_padded_words(p) for p in data.get("danger", ())),
+    )
 
 
 def as_number(text: str) -> int | None:
@@ -59,27 +85,24 @@ def scripts_of(text: str) -> set[str]:
     return found
 
 
-def is_danger(text: str, commands: dict[str, Any]) -> bool:
+def is_danger(text: str, commands: Commands) -> bool:
     """Whether the message contains a danger phrase as whole words (not inside a word)."""
-    def words(value: str) -> str:  # "I'm" and "Im" alike
-        return f" {normalise(value.replace(chr(39), '').replace(chr(0x2019), ''))} "
-
-    padded = words(text)
-    return any(words(phrase) in padded for phrase in commands.get("danger", ()))
+    padded = _padded_words(text)
+    return any(phrase in padded for phrase in commands.danger)
 
 
-def classify_command(text: str, commands: dict[str, Any]) -> tuple[str, dict[str, str]] | None:
+def classify_command(text: str, commands: Commands) -> tuple[str, dict[str, str]] | None:
     """The intent (and entities) for input decided without the classifier, or None."""
     if not text or not text.strip():
         return "empty_message", {}
     if is_danger(text, commands):
-        return str(commands["danger_intent"]), {}
-    if len(text) > int(commands["max_length"]):
+        return commands.danger_intent, {}
+    if len(text) > commands.max_length:
         return "too_long", {}
     number = as_number(text)
     if number is not None:
-        if number == 0 and commands.get("zero_intent"):
-            return str(commands["zero_intent"]), {}
+        if number == 0 and commands.zero_intent:
+            return commands.zero_intent, {}
         return "choose_option", {"option": str(number)}
     if text.strip().startswith("/"):
         # A payload Rasa's RegexMessageHandler recognises replaces this after us; one it
@@ -88,13 +111,10 @@ def classify_command(text: str, commands: dict[str, Any]) -> tuple[str, dict[str
     scripts = scripts_of(text)
     if not scripts:
         return "nlu_fallback", {}  # emoji, symbols or punctuation only
-    if not scripts & set(commands["scripts"]):
+    if not scripts & commands.scripts:
         return "unsupported_script", {}
-    words = normalise(text)
-    for intent, phrases in commands["words"].items():
-        if words in {normalise(p) for p in phrases}:
-            return intent, {}
-    return None
+    intent = commands.words.get(normalise(text))
+    return (intent, {}) if intent else None
 
 
 @DefaultV1Recipe.register(
@@ -103,7 +123,7 @@ def classify_command(text: str, commands: dict[str, Any]) -> tuple[str, dict[str
 class CommandClassifier(GraphComponent):
     """Overrides the statistical intent for commands, numbers and bad input."""
 
-    def __init__(self, commands: dict[str, Any]) -> None:
+    def __init__(self, commands: Commands) -> None:
         self.commands = commands
 
     @classmethod
