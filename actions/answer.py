@@ -1,4 +1,4 @@
-"""Answers what the user asked: a topic, the menu, or an honest "not sure"."""
+"""Answers what the user asked: a topic, the menu, or an honest "not sure", in her language."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.state import State, get_content
 from bot import render
-from bot.content import Content
+from bot.detect import detect_language
 from bot.dialogue import ERASE_SLOT, FALLBACK, answer_for
 
 # Bad input that gets its own explanation before the menu.
@@ -19,17 +19,65 @@ BAD_INPUT_TEXT = {
     "too_long": "too_long",
     "unsupported_script": "unsupported_script",
 }
+# Intents that are questions: asked before the language is known, they are kept and
+# answered once it is chosen.
+_NOT_QUESTIONS = frozenset({"greet", "menu", "thanks", "change_language", "choose_language"})
 
 
-def respond(intent: str | None, state: State, content: Content) -> bool:
+def _is_question(intent: str | None, state: State) -> bool:
+    answer = answer_for(intent, state.all_content.topics)
+    return intent not in _NOT_QUESTIONS and answer not in (FALLBACK, "menu", "language")
+
+
+def respond(
+    intent: str | None, state: State, entities: dict[str, str] | None = None, text: str = ""
+) -> bool:
     """Adds the replies for `intent` to state. Returns True when data must be erased."""
+    if intent == "choose_language":
+        choose_language((entities or {}).get("language"), state)
+        return False
+    detected = state.language is None and intent != "change_language"
+    if detected:
+        language, guess = _language_to_answer_in(intent, state, text)
+        if language is None:
+            ask_language(intent, state, guess)
+            return False
+        state.language = language
+    erase = _answer(intent, state)
+    if detected:
+        state.say(render.Reply(state.content.text("language_detected")))
+        _say_draft_notice(state)
+    return erase
+
+
+def _language_to_answer_in(
+    intent: str | None, state: State, text: str
+) -> tuple[str | None, str | None]:
+    """While the language is unknown: the language to answer this message in (None: ask
+    first), and the detected language, if any, to word the language list in."""
+    guess = detect_language(text) if text and intent not in BAD_INPUT_TEXT else None
+    if guess not in state.all_content.languages:
+        guess = None
+    if answer_for(intent, state.all_content.topics) == "emergency":
+        return guess or "en", guess  # safety first: the emergency page now, never a list
+    if not _is_question(intent, state):
+        return None, guess  # a greeting tells us little: the language list
+    if guess:
+        return guess, guess
+    # A question after the language list, in no language we can tell: answer it in English
+    # rather than hold it back again (the answer says how to change language).
+    return ("en" if state.welcomed else None), None
+
+
+def _answer(intent: str | None, state: State) -> bool:
+    content = state.content
     answer = answer_for(intent, content.topics)
     first_contact = not state.welcomed
     if answer in content.topics:
         state.go_to(answer)
         if first_contact and answer != "emergency":
             state.say(render.Reply(content.text("disclaimer_line")))
-        state.show_page(content)
+        state.show_page()
         if first_contact and answer == "emergency":  # danger: the help comes first
             state.say(render.Reply(content.text("disclaimer_line")))
     elif answer == "callback":
@@ -39,7 +87,7 @@ def respond(intent: str | None, state: State, content: Content) -> bool:
         state.say(render.Reply(content.text("delete_done")))
         return True
     elif answer == "language":
-        state.say(render.Reply(content.text("language_only_english")), render.main_menu(content))
+        state.say(render.language_menu(content))
     elif intent == "thanks":
         state.say(render.Reply(content.text("thanks")))
     elif intent == "more_topics":
@@ -54,8 +102,48 @@ def respond(intent: str | None, state: State, content: Content) -> bool:
         key = BAD_INPUT_TEXT.get(intent or "", "fallback")
         if first_contact:
             state.say(render.Reply(content.text("welcome")))
-        state.say(render.Reply(content.text(key)), render.main_menu(content))
+        # A script the bot cannot read: the list of languages it can, rather than topics.
+        options = render.language_menu if intent == "unsupported_script" else render.main_menu
+        state.say(render.Reply(content.text(key)), options(content))
     return False
+
+
+def ask_language(intent: str | None, state: State, guess: str | None) -> None:
+    """The first answer when the language is not known: safety line, then the language list
+    (in the guessed language's words when there is a guess). A question is kept for later."""
+    if _is_question(intent, state):
+        state.pending = intent
+    content = state.all_content.for_language(guess)
+    state.language = None
+    if intent in BAD_INPUT_TEXT:
+        state.say(render.Reply(content.text(BAD_INPUT_TEXT[intent or ""])))
+    state.say(render.Reply(content.text("disclaimer_line")), render.language_menu(content))
+    state.leave_topic()
+
+
+def choose_language(language: str | None, state: State) -> None:
+    """A language picked from the list: the welcome in it, then the question kept from
+    before (if any) or the menu."""
+    if language not in state.all_content.languages:
+        state.say(render.language_menu(state.content))
+        return
+    state.language = language
+    content = state.content
+    pending, state.pending = state.pending, None
+    state.leave_topic()
+    state.say(render.Reply(content.text("welcome")))
+    _say_draft_notice(state)
+    if pending:
+        state.welcomed = True
+        _answer(pending, state)
+    else:
+        state.say(render.main_menu(content))
+
+
+def _say_draft_notice(state: State) -> None:
+    content = state.content
+    if content.lang != "en" and content.reviewed_topics != frozenset(content.topics):
+        state.say(render.Reply(content.text("draft_notice")))
 
 
 def erase_events() -> list[dict[str, Any]]:
@@ -70,10 +158,11 @@ class ActionAnswer(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        content = get_content()
-        state = State.from_tracker(tracker, content)
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        erase = respond(intent, state, content)
+        state = State.from_tracker(tracker, get_content())
+        message = tracker.latest_message
+        intent = (message.get("intent") or {}).get("name")
+        entities = {e["entity"]: str(e["value"]) for e in message.get("entities") or []}
+        erase = respond(intent, state, entities, message.get("text") or "")
         events = state.finish(dispatcher)
         return erase_events() if erase else events
 
@@ -87,7 +176,6 @@ class ActionFallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        content = get_content()
-        state = State.from_tracker(tracker, content)
-        respond("nlu_fallback", state, content)
+        state = State.from_tracker(tracker, get_content())
+        respond("nlu_fallback", state, text=tracker.latest_message.get("text") or "")
         return state.finish(dispatcher)

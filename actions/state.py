@@ -10,9 +10,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import render
+from bot import bidi, render
 from bot.content import JOURNEY_TOPIC, Content, load_configured_content
-from bot.render import Reply
+from bot.render import Button, Reply
 
 HISTORY_LIMIT = 20
 
@@ -30,28 +30,48 @@ class State:
     history: list[str]
     options: list[str]
     welcomed: bool
+    # The content in every language; `content` is the one this conversation speaks.
+    all_content: Content
     # The step of the journey last shown, while the user walks it (NEXT goes on from there).
     journey: int | None = None
+    # The user's language (chosen or detected); None until known.
+    language: str | None = None
+    # A question asked before the language was known, answered once it is chosen.
+    pending: str | None = None
     replies: list[Reply] = field(default_factory=list)
 
     @classmethod
     def from_tracker(cls, tracker: Tracker, content: Content) -> State:
         topic = tracker.get_slot("topic")
         page = tracker.get_slot("page")
+        language = tracker.get_slot("language")
         return cls(
             topic=topic if topic in content.topics else None,
             page=int(page) if isinstance(page, int | float) else 0,
             history=list(tracker.get_slot("history") or []),
             options=list(tracker.get_slot("options") or []),
             welcomed=bool(tracker.get_slot("welcomed")),
+            all_content=content,
             journey=_int_or_none(tracker.get_slot("journey")),
+            language=language if language in content.languages else None,
+            pending=tracker.get_slot("pending"),
         )
 
+    @property
+    def content(self) -> Content:
+        return self.all_content.for_language(self.language)
+
     def say(self, *replies: Reply) -> None:
+        """Adds replies, laid out for the conversation's language (right-to-left or not)."""
+        rtl = self.content.rtl
         for reply in replies:
-            self.replies.append(reply)
-            if reply.options:
-                self.options = reply.options
+            shaped = Reply(
+                bidi.shape(reply.text, rtl),
+                tuple(Button(bidi.shape(b.title, rtl), b.payload) for b in reply.buttons),
+            )
+            self.replies.append(shaped)
+            if shaped.options:
+                self.options = shaped.options
 
     def go_to(self, topic: str, page: int = 0) -> None:
         if self.topic and self.topic != topic:
@@ -61,13 +81,17 @@ class State:
     def leave_topic(self) -> None:
         self.topic, self.page, self.history, self.journey = None, 0, [], None
 
-    def show_page(self, content: Content) -> None:
-        """Says the current page; a page of the journey becomes the step to go on from."""
+    def show_page(self) -> None:
+        """Says the current page; a page of the journey becomes the step to go on from.
+        A topic served in English to a user of another language says so on its first page."""
         assert self.topic is not None
+        content = self.content
         if self.topic == JOURNEY_TOPIC:
             self.journey = self.page
         in_journey = self.journey is not None and self.topic != JOURNEY_TOPIC
         self.say(render.topic_page(content, self.topic, self.page, in_journey))
+        if self.page == 0 and self.topic in content.english_topics:
+            self.say(Reply(content.text("english_page_notice")))
 
     def pop_history(self) -> tuple[str, int] | None:
         while self.history:
@@ -87,6 +111,8 @@ class State:
             SlotSet("options", self.options),
             SlotSet("welcomed", True),
             SlotSet("journey", float(self.journey) if self.journey is not None else None),
+            SlotSet("language", self.language),
+            SlotSet("pending", self.pending),
         ]
 
 

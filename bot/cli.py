@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -13,9 +14,8 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 
 from bot.content import Content, ContentError, load_configured_content
+from bot.languages import LANGUAGES
 from bot.settings import Settings, load_settings
-
-SUPPORTED_LANGUAGES = ("en",)
 
 
 def _quiet_libraries() -> None:
@@ -56,7 +56,8 @@ def cmd_content_check(args: argparse.Namespace) -> int:
 
 
 def content_summary(content: Content) -> str:
-    """The figures a content owner watches: size, reading grade, SMS cost of the pages."""
+    """The figures a content owner watches: size, reading grade, SMS cost of the pages,
+    and per language how many pages it has and how many topics fall back to English."""
     import statistics
 
     from bot import sms
@@ -66,43 +67,78 @@ def content_summary(content: Content) -> str:
     (worst_topic, worst_page), worst = max(grades.items(), key=lambda item: item[1])
     segments = {key: sms.sms_info(text).segments for key, text in sms_pages(content).items()}
     (long_topic, long_page), longest = max(segments.items(), key=lambda item: item[1])
-    return (
+    lines = [
         f"{len(content.topics)} topics, {len(grades)} pages. Reading grade: median "
         f"{statistics.median(grades.values()):.1f}, hardest {worst:.1f} ({worst_topic} page "
         f"{worst_page + 1}). Longest page: {longest} SMS segment(s) ({long_topic} page "
         f"{long_page + 1})."
-    )
+    ]
+    for lang, localised in content.translations.items():
+        sent = sms_pages(localised)
+        most = max(sms.sms_info(text).segments for text in sent.values())
+        lines.append(
+            f"{lang}: {len(sent)} pages, longest {most} SMS segment(s); "
+            f"{len(localised.reviewed_topics)} of {len(localised.topics)} topics reviewed, "
+            f"{len(localised.english_topics)} served in English."
+        )
+    return "\n".join(lines)
 
 
 def export_topics(content: Content, lang: str) -> list[dict[str, Any]]:
+    """Every topic as the bot serves it in `lang`; `reviewed` is true only when a translator
+    has confirmed all its pages in that language (English is the checked source)."""
     from bot.content import sms_pages
 
-    sent = sms_pages(content)
+    localised = content.for_language(lang)
+    sent = sms_pages(localised)
     exported = []
-    for topic in content.topics.values():
+    for topic in localised.topics.values():
         pages = [sent[topic.id, i] for i in range(len(topic.pages))]
         exported.append(
             {
                 "id": topic.id,
-                "title": content.fill(topic.title),
+                "language": "en" if topic.id in localised.english_topics else lang,
+                "title": localised.fill(topic.title),
                 "pages": pages,
                 "sources": list(topic.sources),
                 "last_reviewed": topic.last_reviewed.isoformat(),
-                # English is the source text, written and checked from FACTS.md.
-                "reviewed": lang == "en",
+                "reviewed": lang == "en" or topic.id in localised.reviewed_topics,
             }
         )
     return exported
 
 
+def _unknown_language(lang: str) -> str:
+    return f"Unknown language {lang!r}. Supported: {', '.join(LANGUAGES)}."
+
+
 def cmd_content_export(args: argparse.Namespace) -> int:
-    if args.lang not in SUPPORTED_LANGUAGES:
-        print(f"Unknown language {args.lang!r}. Supported: {', '.join(SUPPORTED_LANGUAGES)}.",
-              file=sys.stderr)
+    if args.lang not in LANGUAGES:
+        print(_unknown_language(args.lang), file=sys.stderr)
         return 2
     content = _content_or_exit()
     json.dump(export_topics(content, args.lang), sys.stdout, ensure_ascii=False, indent=2)
     print()
+    return 0
+
+
+# ------------------------------------------------------------------ locales
+
+
+def cmd_locales_update(args: argparse.Namespace) -> int:
+    from bot.locales import update
+    from bot.settings import PROJECT_ROOT
+
+    for line in update(PROJECT_ROOT, load_settings().locales_dir):
+        print(line)
+    print("Now translate the new or fuzzy entries, then run `bot content check`.")
+    return 0
+
+
+def cmd_locales_status(args: argparse.Namespace) -> int:
+    from bot.locales import status_table, statuses
+
+    print(status_table(statuses(_content_or_exit(), load_settings().locales_dir)))
     return 0
 
 
@@ -132,12 +168,16 @@ class Classifier:
         from bot import render
         from bot.training import ensure_model
 
-        model, _ = ensure_model(settings.models_dir)
-        self.agent = Agent.load(str(model))
+        with contextlib.redirect_stdout(sys.stderr):  # stdout carries only the JSON lines
+            model, _ = ensure_model(settings.models_dir)
+            self.agent = Agent.load(str(model))
         self.content = content
         self.main_options = render.main_menu(content).options
 
-    async def classify(self, text: str, lang: str) -> dict[str, Any]:
+    async def classify(self, text: str, lang: str | None) -> dict[str, Any]:
+        """`lang` is the language the line is known to be in; without it, the bot's own
+        detection is reported. Understanding does not depend on it: one model reads all."""
+        from bot.detect import detect_language
         from bot.dialogue import answer_for, parse_payload
 
         parsed = await self.agent.parse_message(text)
@@ -158,6 +198,7 @@ class Classifier:
         return {
             "text": text,
             "language": lang,
+            "detected": detect_language(text),
             "intent": name,
             "confidence": round(float(intent.get("confidence") or 0.0), 4),
             "answer": answer_for(decided, self.content.topics),
@@ -176,9 +217,9 @@ def classify_lines(lines: Iterable[str], out: TextIO, classifier: Classifier) ->
                 item = json.loads(line)
                 if not isinstance(item, dict) or not isinstance(item.get("text"), str):
                     raise ValueError("expected an object with a text field")
-                lang = item.get("lang") or "en"
-                if lang not in SUPPORTED_LANGUAGES:
-                    raise ValueError(f"unsupported language {lang!r}")
+                lang = item.get("lang")
+                if lang is not None and lang not in LANGUAGES:
+                    raise ValueError(_unknown_language(lang))
             except ValueError as exc:
                 out.write(json.dumps({"line": number, "error": str(exc)}) + "\n")
                 continue
@@ -324,8 +365,16 @@ def build_parser() -> argparse.ArgumentParser:
         func=cmd_content_check
     )
     export = content_sub.add_parser("export", help="print topics as JSON, pages as sent by SMS")
-    export.add_argument("--lang", default="en")
+    export.add_argument("--lang", default="en", help=f"one of {', '.join(LANGUAGES)}")
     export.set_defaults(func=cmd_content_export)
+    locales = sub.add_parser("locales", help="translation catalogs (Babel)")
+    locales_sub = locales.add_subparsers(dest="locales_command", required=True)
+    locales_sub.add_parser(
+        "update", help="extract the English, update every catalog, compile"
+    ).set_defaults(func=cmd_locales_update)
+    locales_sub.add_parser(
+        "status", help="per language: entries, translated, reviewed, stale"
+    ).set_defaults(func=cmd_locales_status)
     return parser
 
 

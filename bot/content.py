@@ -61,7 +61,10 @@ REQUIRED_UI = (
     "related_prompt",
     "end_of_topic",
     "callback_unavailable",
-    "language_only_english",
+    "language_prompt",
+    "language_detected",
+    "draft_notice",
+    "english_page_notice",
     "delete_done",
     "empty_message",
     "too_long",
@@ -142,6 +145,26 @@ class Content:
     numbers: dict[str, str]
     deployment: dict[str, str]
     warnings: tuple[Problem, ...] = field(default=())
+    lang: str = "en"
+    rtl: bool = False
+    # The same content in every other language that has a catalog (see bot/localise.py).
+    translations: dict[str, Content] = field(default_factory=dict, compare=False, repr=False)
+    # Topics a translator has confirmed in this language; topics served in English instead.
+    reviewed_topics: frozenset[str] = frozenset()
+    english_topics: frozenset[str] = frozenset()
+
+    def for_language(self, lang: str | None) -> Content:
+        """This content in `lang` (English for an unknown language or one without a catalog)."""
+        if not lang or lang == self.lang:
+            return self
+        return self.translations.get(lang, self)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """Languages the bot can speak: English and every language with a catalog."""
+        from bot.languages import LANGUAGES
+
+        return tuple(code for code in LANGUAGES if code == "en" or code in self.translations)
 
     def placeholders(self) -> dict[str, str]:
         return {**self.numbers, **self.deployment}
@@ -434,7 +457,11 @@ def load_configured_content() -> Content:
 
     settings = load_settings()
     return load_content(
-        settings.content_dir, settings.deployment_placeholders(), settings.number_overrides
+        settings.content_dir,
+        settings.deployment_placeholders(),
+        settings.number_overrides,
+        locales_dir=settings.locales_dir,
+        unreviewed=settings.unreviewed,
     )
 
 
@@ -443,8 +470,11 @@ def load_content(
     deployment: dict[str, str] | None = None,
     number_overrides: dict[str, str] | None = None,
     today: dt.date | None = None,
+    locales_dir: Path | None = None,
+    unreviewed: str = "draft",
 ) -> Content:
-    """Loads and checks everything under content_dir; raises ContentError on any error."""
+    """Loads and checks everything under content_dir, and the translations in locales_dir
+    (default: `locales/` beside it); raises ContentError on any error."""
     today = today or dt.date.today()
     deployment = {**DEFAULT_DEPLOYMENT, **(deployment or {})}
     numbers_checker = _Checker(set())
@@ -504,12 +534,53 @@ def load_content(
         more_topics=menus.get("more_topics", ()),
         numbers=numbers,
         deployment=deployment,
+        reviewed_topics=frozenset(topics),
     )
     problems = checker.problems + list(_check_sms_budget(content))
     problems += _check_readability(content)
+    translations, catalog_problems = _load_languages(
+        content, locales_dir or content_dir.parent / "locales", unreviewed
+    )
+    problems += catalog_problems
     if any(p.severity == "error" for p in problems):
         raise ContentError(problems)
-    return dataclasses.replace(content, warnings=tuple(problems))
+    return dataclasses.replace(content, warnings=tuple(problems), translations=translations)
+
+
+def _load_languages(
+    content: Content, locales_dir: Path, unreviewed: str
+) -> tuple[dict[str, Content], list[Problem]]:
+    """Every language's catalog, checked against the English it translates."""
+    from bot.catalog import check_entry, load_translations, ui_context
+    from bot.localise import localise, source_entries, usable_text
+
+    catalogs, catalog_problems = load_translations(locales_dir)
+    problems = [Problem(p.path, p.line, p.message) for p in catalog_problems]
+    sources = source_entries(content)
+    for translations in catalogs.values():
+        for context, source in sources:
+            entry = translations.get(context, source)
+            if entry is None or not entry.usable:
+                continue
+            wrong = check_entry(source, entry.text)
+            if wrong:
+                problems.append(Problem(translations.path, entry.line, f"{context}: {wrong}"))
+    localised = {}
+    for lang, translations in catalogs.items():
+        missing = [
+            key for key, text in content.ui.items()
+            if usable_text(translations, ui_context(key), text) is None
+        ]
+        if missing:
+            problems.append(Problem(
+                translations.path, 1,
+                f"not offered to users: {len(missing)} interface text(s) have no usable "
+                f"translation ({', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''})",
+                "warning",
+            ))
+            continue
+        localised[lang] = localise(content, translations, unreviewed)
+    return localised, problems
 
 
 MENUS = ("main_menu", "more_topics")
@@ -555,10 +626,12 @@ def _load_ui(
 
 def sms_pages(content: Content) -> dict[tuple[str, int], str]:
     """Every page exactly as a text-only channel sends it, footer and options included."""
-    from bot import render  # render depends on Content; imported here to avoid a cycle
+    from bot import bidi, render  # render depends on Content; imported here to avoid a cycle
 
     return {
-        (topic.id, index): render.sms_text(render.topic_page(content, topic.id, index))
+        (topic.id, index): bidi.shape(
+            render.sms_text(render.topic_page(content, topic.id, index)), content.rtl
+        )
         for topic in content.topics.values()
         for index in range(len(topic.pages))
     }

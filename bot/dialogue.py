@@ -25,6 +25,7 @@ ANSWERS = {
     "request_callback": "callback",
     "delete_data": "delete",
     "change_language": "language",
+    "choose_language": "language",
     "out_of_scope": FALLBACK,
     "nlu_fallback": FALLBACK,
     "empty_message": FALLBACK,

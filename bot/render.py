@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from bot.content import JOURNEY_TOPIC, Content
 from bot.dialogue import MENU_ITEM_INTENTS, intent_for_topic, menu_payload, payload_for_intent
+from bot.languages import native_name
 
 NAV_PAYLOADS = frozenset({"/more", "/go_back", "/menu", "/next"})
 
@@ -68,6 +69,15 @@ def more_topics_menu(content: Content) -> Reply:
     """Every topic the main menu does not show, so each one can be reached by number."""
     items = [(_menu_title(content, item), menu_payload(item)) for item in content.more_topics]
     return Reply(content.text("more_topics_prompt"), _numbered(items) + _nav(content, "menu"))
+
+
+def language_menu(content: Content) -> Reply:
+    """Every language the bot speaks, each in its own name and script, chosen by number."""
+    items = [
+        (native_name(code), payload_for_intent("choose_language", {"language": code}))
+        for code in content.languages
+    ]
+    return Reply(content.text("language_prompt"), _numbered(items))
 
 
 def welcome(content: Content) -> list[Reply]:

@@ -20,6 +20,14 @@ def _int(name: str, default: int) -> int:
         raise SystemExit(f"Setting {name} must be a whole number, not {raw!r}.") from exc
 
 
+def _choice(name: str, allowed: tuple[str, ...]) -> str:
+    """One of `allowed` (the first is the default)."""
+    raw = os.environ.get(name, "").strip().lower() or allowed[0]
+    if raw not in allowed:
+        raise SystemExit(f"Setting {name} must be one of {', '.join(allowed)}, not {raw!r}.")
+    return raw
+
+
 def _number_overrides() -> dict[str, str]:
     """BOT_NUMBER_<KEY>=... replaces the phone number <key> from content/numbers.yml."""
     prefix = "BOT_NUMBER_"
@@ -41,6 +49,10 @@ class Settings:
     webchat_port: int
     host: str
     retention_days: int
+    locales_dir: Path
+    # What a language without a reviewed translation of a topic gets: "draft" (the draft
+    # translation) or "english" (the English page and an offer of a call with an interpreter).
+    unreviewed: str
     number_overrides: dict[str, str] = field(default_factory=dict)
 
     def deployment_placeholders(self) -> dict[str, str]:
@@ -65,5 +77,7 @@ def load_settings() -> Settings:
         webchat_port=_int("BOT_WEBCHAT_PORT", 8080),
         host=os.environ.get("BOT_HOST", "127.0.0.1"),
         retention_days=_int("BOT_RETENTION_DAYS", 30),
+        locales_dir=Path(os.environ.get("BOT_LOCALES_DIR", root / "locales")),
+        unreviewed=_choice("BOT_UNREVIEWED", ("draft", "english")),
         number_overrides=_number_overrides(),
     )

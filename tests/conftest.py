@@ -90,6 +90,18 @@ class Conversation:
     def buttons(self) -> list[dict[str, str]]:
         return [b for r in self.replies for b in (r.get("buttons") or [])]
 
+    def number_for(self, payload_part: str) -> str:
+        """The number a user types for the shown option whose payload contains payload_part."""
+        for button in self.buttons:
+            if payload_part in button["payload"]:
+                return button["title"].split(".")[0].lstrip("\u200f")
+        raise AssertionError(f"no option {payload_part!r} in {self.buttons}")
+
+    def choose_language(self, code: str) -> None:
+        """Says hello, then picks `code` from the language list by its number."""
+        self.say("hi")
+        self.say(self.number_for(f'"language":"{code}"'))
+
 
 @pytest.fixture(scope="session")
 def running_bot(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
@@ -114,4 +126,13 @@ def running_bot(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -
 
 @pytest.fixture()
 def chat(running_bot: Bot) -> Conversation:
+    """A conversation whose user has chosen English from the language list."""
+    conversation = Conversation(running_bot)
+    conversation.choose_language("en")
+    return conversation
+
+
+@pytest.fixture()
+def new_chat(running_bot: Bot) -> Conversation:
+    """A conversation that has not started: the next message is the user's first."""
     return Conversation(running_bot)

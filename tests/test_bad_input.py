@@ -36,6 +36,18 @@ def test_ten_thousand_characters(chat: Conversation) -> None:
 def test_script_the_bot_does_not_read(chat: Conversation) -> None:
     chat.say("안녕하세요 도와주세요")
     assert "I cannot read this language yet" in chat.text
+    assert chat.buttons[0]["title"] == "1. English"  # the languages it can read
+
+
+def test_script_the_bot_does_not_read_as_first_message(new_chat: Conversation) -> None:
+    new_chat.say("Здравствуйте, помогите пожалуйста")
+    assert "I cannot read this language yet" in new_chat.text
+    assert [b["title"] for b in new_chat.buttons][:2] == ["1. English", "2. Shqip"]
+
+
+def test_forged_language_choice_shows_the_list_again(new_chat: Conversation) -> None:
+    new_chat.say('/choose_language{"language":"xx"}')
+    assert new_chat.buttons[0]["title"] == "1. English"
 
 
 def test_payload_naming_no_intent(chat: Conversation) -> None:

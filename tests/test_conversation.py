@@ -118,13 +118,17 @@ def test_buttons_send_intent_payloads(chat: Conversation) -> None:
     assert page("reasonable-grounds", 1) in chat.text
 
 
-def test_topic_in_free_text_with_disclaimer_first_time(chat: Conversation) -> None:
+def test_topic_in_free_text_with_disclaimer_first_time(new_chat: Conversation) -> None:
+    """A first message that is a question in English is answered in English at once."""
+    chat = new_chat
     chat.say("what happens at the conclusive grounds decision")
     assert "not legal advice" in chat.text  # first contact: one line of who we are
     assert page("conclusive-grounds", 0) in chat.text
+    assert chat.replies[-1]["text"] == "Reply 0 to change language."
     chat.say("what is modern slavery")
     assert page("modern-slavery", 0) in chat.text
     assert "not legal advice" not in chat.text
+    assert "change language" not in chat.text
 
 
 def test_end_of_topic_offers_related_topics_by_number(chat: Conversation) -> None:
@@ -181,6 +185,14 @@ def test_arabic_indic_digits_choose_like_ascii(chat: Conversation) -> None:
 def test_danger_message_gets_emergency_first(chat: Conversation) -> None:
     chat.say("he is here i am scared")
     first = chat.replies[0]["text"]
+    assert "999" in first and "press 55" in first
+
+
+def test_danger_as_first_message_is_not_held_up_by_the_language_list(
+    new_chat: Conversation,
+) -> None:
+    new_chat.say("they locked me in")
+    first = new_chat.replies[0]["text"]
     assert "999" in first and "press 55" in first
 
 

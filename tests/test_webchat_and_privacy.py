@@ -7,7 +7,8 @@ import sqlite3
 import urllib.request
 import uuid
 
-from tests.conftest import Bot
+from bot.content import load_content
+from tests.conftest import CONTENT_DIR, Bot
 
 
 def test_web_chat_page_is_served(running_bot: Bot) -> None:
@@ -27,6 +28,22 @@ def test_web_chat_passes_messages_to_the_bot(running_bot: Bot) -> None:
     with urllib.request.urlopen(request, timeout=60) as response:
         replies = json.load(response)
     assert "not legal advice" in replies[0]["text"]
+
+
+def test_web_chat_link_with_a_language_opens_the_bot_in_it(running_bot: Bot) -> None:
+    """The page sends this payload when opened as /?lang=sq (a volunteer's link)."""
+    with urllib.request.urlopen(running_bot.webchat_url + "/?lang=sq", timeout=10) as response:
+        assert "choose_language" in response.read().decode()
+    request = urllib.request.Request(
+        running_bot.webchat_url + "/api/message",
+        data=json.dumps({"sender": uuid.uuid4().hex,
+                         "message": '/choose_language{"language":"sq"}'}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        replies = json.load(response)
+    albanian = load_content(CONTENT_DIR).for_language("sq")
+    assert replies[0]["text"] == albanian.text("welcome")
 
 
 def test_conversations_are_stored_in_sqlite(running_bot: Bot) -> None:

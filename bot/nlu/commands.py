@@ -7,8 +7,6 @@ here with confidence 1.0, after the statistical classifier and before FallbackCl
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,13 +26,11 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.text import as_number, has_word_spaces, normalise, scripts_of
+
 COMMANDS_FILE = Path(__file__).resolve().parent.parent / "assistant" / "commands.yml"
-_PUNCTUATION = re.compile(r"[\s\.,!?;:'\"\u061f\u060c\u3002\uff01\uff1f\u1362\u1367]+")
-
-
-def normalise(text: str) -> str:
-    """Case-folded, accents kept, punctuation and spaces collapsed to single spaces."""
-    return _PUNCTUATION.sub(" ", unicodedata.normalize("NFC", text).casefold()).strip()
+# Each language's own command words and danger phrases: commands/<language code>.yml.
+LANGUAGE_COMMANDS_DIR = COMMANDS_FILE.parent / "commands"
 
 
 def _padded_words(text: str) -> str:
@@ -51,42 +47,62 @@ class Commands:
     zero_intent: str | None
     words: dict[str, str]  # normalised phrase -> intent
     danger_intent: str
-    danger: tuple[str, ...]  # padded normalised phrases
+    # Padded normalised phrases, matched as whole words; phrases in a script without spaces
+    # between words (Chinese) are matched anywhere, since there are no word edges to see.
+    danger: tuple[str, ...]
 
 
-def load_commands(path: Path = COMMANDS_FILE) -> Commands:
-    with path.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+class CommandsError(ValueError):
+    """A commands file that cannot be used, with the file named."""
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            data = yaml.safe_load(handle)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise CommandsError(f"{path}: cannot be read: {exc}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("words"), dict):
+        raise CommandsError(f"{path}: must be a mapping with `words:`")
+    return data
+
+
+def load_commands(
+    path: Path = COMMANDS_FILE, languages_dir: Path | None = LANGUAGE_COMMANDS_DIR
+) -> Commands:
+    """English (commands.yml) and every language's words: any of them works anywhere, so
+    one word may not mean two commands in two languages."""
+    data = _read(path)
+    files = [(path, data)]
+    if languages_dir is not None:
+        files += [(p, _read(p)) for p in sorted(languages_dir.glob("*.yml"))]
+    words: dict[str, str] = {}
+    danger: list[str] = []
+    for file, contents in files:
+        for intent, phrases in contents["words"].items():
+            for phrase in phrases or ():
+                key = normalise(str(phrase))
+                if words.get(key, intent) != intent:
+                    raise CommandsError(
+                        f"{file}: {phrase!r} means {intent} here and {words[key]} elsewhere"
+                    )
+                words[key] = intent
+        danger += [
+            _padded_words(str(p)) if has_word_spaces(str(p)) else normalise(str(p))
+            for p in contents.get("danger") or ()
+        ]
     return Commands(
         max_length=int(data["max_length"]),
         scripts=frozenset(data["scripts"]),
         zero_intent=data.get("zero_intent"),
-        words={normalise(p): intent for intent, ps in data["words"].items() for p in ps},
+        words=words,
         danger_intent=str(data["danger_intent"]),
-        danger=tuple(_padded_words(p) for p in data.get("danger", ())),
+        danger=tuple(danger),
     )
 
 
-def as_number(text: str) -> int | None:
-    """A message that is only a number, in any script's digits (٣, ۳, ३ ...)."""
-    stripped = _PUNCTUATION.sub("", text)
-    if not stripped or len(stripped) > 3 or not all(ch.isdecimal() for ch in stripped):
-        return None
-    return int("".join(str(unicodedata.decimal(ch)) for ch in stripped))
-
-
-def scripts_of(text: str) -> set[str]:
-    """Unicode script-ish names (LATIN, ARABIC, ETHIOPIC, CJK ...) of the letters in text."""
-    found = set()
-    for ch in text:
-        if ch.isalpha():
-            name = unicodedata.name(ch, "")
-            found.add(name.split(" ")[0] if name else "UNKNOWN")
-    return found
-
-
 def is_danger(text: str, commands: Commands) -> bool:
-    """Whether the message contains a danger phrase as whole words (not inside a word)."""
+    """Whether the message contains a danger phrase (as whole words, where words have spaces)."""
     padded = _padded_words(text)
     return any(phrase in padded for phrase in commands.danger)
 
