@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from babel.messages.frontend import CommandLineInterface
@@ -25,8 +26,13 @@ def update(root: Path, locales_dir: Path) -> list[str]:
     English (stale), and .mo files are compiled (drafts included). Returns what it did."""
     template = locales_dir / TEMPLATE
     locales_dir.mkdir(parents=True, exist_ok=True)
-    pybabel("extract", "-F", str(root / "babel.cfg"), "-o", str(template),
-            "--project", PROJECT, "--sort-by-file", str(root))
+    previous = Path.cwd()
+    os.chdir(root)  # so the catalogs name source files relative to the project
+    try:
+        pybabel("extract", "-F", "babel.cfg", "-o", str(template.resolve()),
+                "--project", PROJECT, "--sort-by-file", ".")
+    finally:
+        os.chdir(previous)
     done = [f"extracted {template}"]
     for lang in LANGUAGES:
         if lang == SOURCE_LANGUAGE:

@@ -187,6 +187,7 @@ def test_locales_update_adds_new_english_and_marks_changed_english_stale(tmp_pat
     with po.open("rb") as handle:
         catalog = read_po(handle)
     assert len([m for m in catalog if m.id]) == len(source_entries(ENGLISH))
+    assert "#: content/topics/housing.yml:" in po.read_text("utf-8")  # relative to the project
     source = ENGLISH.topics["housing"].pages[0]
     catalog.get(source, context="topic.housing").string = fake_translation(source)
     with po.open("wb") as handle:
