@@ -18,6 +18,7 @@ BAD_INPUT_TEXT = {
     "empty_message": "empty_message",
     "too_long": "too_long",
     "unsupported_script": "unsupported_script",
+    "media_message": "media_only_text",
 }
 # Intents that are questions: asked before the language is known, they are kept and
 # answered once it is chosen.

@@ -269,6 +269,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(f"  Rasa REST:       http://localhost:{settings.rasa_port}/webhooks/rest/webhook")
     print(f"  Tracker store:   {settings.tracker_db}")
     print("  Terminal chat:   .venv/bin/bot chat   (in another terminal)")
+    for line in stack.channel_lines:
+        print(f"  {line}")
+    if any(line.endswith(": on.") for line in stack.channel_lines):
+        print(f"  Webhooks:        http://localhost:{settings.rasa_port}/webhooks/<channel>/...")
     print("Press Ctrl-C to stop.", flush=True)
     try:
         while (ended := stack.first_exit()) is None:

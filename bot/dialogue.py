@@ -30,6 +30,7 @@ ANSWERS = {
     "nlu_fallback": FALLBACK,
     "empty_message": FALLBACK,
     "too_long": FALLBACK,
+    "media_message": FALLBACK,
     "unsupported_script": FALLBACK,
 }
 _PAYLOAD = re.compile(r"^/(?P<intent>[A-Za-z0-9_]+)(?P<entities>\{.*\})?$")

@@ -14,11 +14,22 @@ from pathlib import Path
 
 import yaml
 
-from bot.settings import ASSISTANT_DIR, PROJECT_ROOT, Settings
+from bot.settings import PROJECT_ROOT, Settings
 
 
 class StackError(RuntimeError):
     pass
+
+
+def write_credentials(settings: Settings, env: dict[str, str]) -> tuple[Path, list[str]]:
+    """Credentials for this run: the channels the environment switches on."""
+    from bot.channels.config import credentials
+
+    found, lines = credentials(env)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    path = settings.data_dir / "credentials.yml"
+    path.write_text(yaml.safe_dump(found), encoding="utf-8")
+    return path, lines
 
 
 def write_endpoints(settings: Settings) -> Path:
@@ -44,16 +55,32 @@ class Stack:
     model: Path
     webchat: bool = True
     log_dir: Path | None = None
+    # Settings for the processes beyond this process's environment (tests, trials).
+    extra_env: dict[str, str] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    channel_lines: list[str] = field(default_factory=list)
+
+    def environment(self) -> dict[str, str]:
+        env = {**os.environ, **self.extra_env}
+        env["BOT_CONTENT_DIR"] = str(self.settings.content_dir)
+        env["BOT_DATA_DIR"] = str(self.settings.data_dir)
+        env["BOT_RASA_PORT"] = str(self.settings.rasa_port)
+        env["BOT_ACTIONS_PORT"] = str(self.settings.actions_port)
+        env["BOT_WEBCHAT_PORT"] = str(self.settings.webchat_port)
+        env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+        env["RASA_TELEMETRY_ENABLED"] = "false"  # privacy: nothing leaves the machine
+        return env
 
     def commands(self) -> dict[str, list[str]]:
         s = self.settings
+        credentials, self.channel_lines = write_credentials(s, self.environment())
         commands = {
             "actions": [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
                         "-p", str(s.actions_port)],
             "rasa": [sys.executable, "-m", "bot.rasa_main", "run", "--model", str(self.model),
                      "--endpoints", str(write_endpoints(s)),
-                     "--credentials", str(ASSISTANT_DIR / "credentials.yml"),
+                     "--credentials", str(credentials),
                      "--interface", "127.0.0.1", "--port", str(s.rasa_port)],
         }
         if self.webchat:
@@ -69,15 +96,7 @@ class Stack:
         }
 
     def start(self, timeout: float = 180.0) -> None:
-        env = dict(os.environ)
-        env["BOT_CONTENT_DIR"] = str(self.settings.content_dir)
-        env["BOT_DATA_DIR"] = str(self.settings.data_dir)
-        env["BOT_RASA_PORT"] = str(self.settings.rasa_port)
-        env["BOT_ACTIONS_PORT"] = str(self.settings.actions_port)
-        env["BOT_WEBCHAT_PORT"] = str(self.settings.webchat_port)
-        env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-        env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
-        env["RASA_TELEMETRY_ENABLED"] = "false"  # privacy: nothing leaves the machine
+        env = self.environment()
         for name, command in self.commands().items():
             out = None
             if self.log_dir is not None:

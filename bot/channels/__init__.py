@@ -1,0 +1,1 @@
+"""Real channels (Twilio SMS/WhatsApp, Telegram) as Rasa input channels."""

@@ -1,0 +1,75 @@
+"""Small fakes of remote HTTP APIs, on loopback, for tests and benchmarks."""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from twilio.request_validator import RequestValidator
+
+ACCOUNT = "AC" + "0" * 32
+TOKEN = "test-auth-token-not-real"
+BOT_NUMBER = "+447700900000"  # Ofcom's range for drama: never a real phone
+PUBLIC_URL = "https://bot.example.org"
+
+
+class FakeTwilio(ThreadingHTTPServer):
+    """Twilio's Messages API, as far as the bot uses it: records each message it is given."""
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _FakeHandler)
+        self.sent: list[dict[str, str]] = []
+        self.lock = threading.Lock()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def to(self, number: str) -> list[str]:
+        with self.lock:
+            return [m["Body"] for m in self.sent if m["To"] == number]
+
+
+class _FakeHandler(BaseHTTPRequestHandler):
+    server: FakeTwilio
+
+    def do_POST(self) -> None:  # noqa: N802 - the http.server API
+        length = int(self.headers.get("Content-Length") or 0)
+        form = dict(urllib.parse.parse_qsl(self.rfile.read(length).decode()))
+        if not self.path.endswith(f"/Accounts/{ACCOUNT}/Messages.json"):
+            self.send_error(404)
+            return
+        with self.server.lock:
+            self.server.sent.append(form)
+        payload = {"sid": "SM" + uuid.uuid4().hex, "status": "queued", "to": form.get("To"),
+                   "from": form.get("From"), "body": form.get("Body")}
+        body = json.dumps(payload).encode()
+        self.send_response(201)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:  # keep test output clean
+        pass
+
+
+def signed_post(port: int, path: str, params: dict[str, str], signature: str | None = None) -> int:
+    """POSTs a Twilio webhook to the bot, signed as Twilio signs it (or with `signature`)."""
+    url = f"{PUBLIC_URL}/webhooks/twilio/{path}"
+    signed = RequestValidator(TOKEN).compute_signature(url, params)
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/webhooks/twilio/{path}",
+        data=urllib.parse.urlencode(params).encode(),
+        headers={"X-Twilio-Signature": signed if signature is None else signature},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
