@@ -73,3 +73,75 @@ def signed_post(port: int, path: str, params: dict[str, str], signature: str | N
             return response.status
     except urllib.error.HTTPError as exc:
         return exc.code
+
+
+TELEGRAM_TOKEN = "123456:TEST-token-not-real"
+TELEGRAM_SECRET = "test-secret-token-not-real"
+
+
+class FakeTelegram(ThreadingHTTPServer):
+    """The Telegram Bot API methods the bot calls, recording each call; getUpdates serves
+    the updates queued with `queue_update` (for polling)."""
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _FakeTelegramHandler)
+        self.calls: list[tuple[str, dict[str, object]]] = []
+        self.updates: list[dict[str, object]] = []
+        self.lock = threading.Lock()
+        self.next_id = 1000
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def called(self, method: str, chat_id: int | None = None) -> list[dict[str, object]]:
+        with self.lock:
+            return [p for m, p in self.calls
+                    if m == method and (chat_id is None or str(p.get("chat_id")) == str(chat_id))]
+
+    def queue_update(self, update: dict[str, object]) -> None:
+        with self.lock:
+            self.updates.append(update)
+
+
+class _FakeTelegramHandler(BaseHTTPRequestHandler):
+    server: FakeTelegram
+
+    def do_POST(self) -> None:  # noqa: N802 - the http.server API
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length).decode()
+        if self.headers.get("Content-Type", "").startswith("application/json"):
+            params = json.loads(raw or "{}")
+        else:
+            params = dict(urllib.parse.parse_qsl(raw))
+        token, _, method = self.path.removeprefix("/bot").partition("/")
+        if token != TELEGRAM_TOKEN:
+            self._reply(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+            return
+        with self.server.lock:
+            self.server.calls.append((method, params))
+            self.server.next_id += 1
+            message_id = self.server.next_id
+            updates, self.server.updates = self.server.updates, []
+        if method == "getMe":
+            result: object = {"id": 42, "is_bot": True, "first_name": "Info",
+                              "username": "info_test_bot"}
+        elif method == "sendMessage":
+            result = {"message_id": message_id, "date": 1700000000, "text": params.get("text"),
+                      "chat": {"id": int(params["chat_id"]), "type": "private"}}
+        elif method == "getUpdates":
+            result = updates
+        else:  # deleteMessages, answerCallbackQuery, deleteWebhook, ...
+            result = True
+        self._reply(200, {"ok": True, "result": result})
+
+    def _reply(self, status: int, payload: dict[str, object]) -> None:
+        body = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass

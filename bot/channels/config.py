@@ -20,6 +20,11 @@ CHANNELS = (
         "bot.channels.twilio.TwilioInput",
         ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_SMS_NUMBER", "BOT_SENDER_KEY"),
     ),
+    ChannelSpec(
+        "Telegram",
+        "bot.channels.telegram.TelegramInput",
+        ("TELEGRAM_BOT_TOKEN", "BOT_SENDER_KEY"),
+    ),
 )
 
 

@@ -16,6 +16,8 @@ create table if not exists overflow (
     sender text not null, position integer not null, body text not null,
     primary key (sender, position));
 create table if not exists last_inbound (sender text primary key, at real not null);
+create table if not exists chat_messages (
+    sender text not null, message_id integer not null, primary key (sender, message_id));
 """
 
 
@@ -77,3 +79,17 @@ class ChannelStore:
         row = self._db.execute("select at from last_inbound where sender = ?", (sender,))
         found = row.fetchone()
         return found[0] if found else None
+
+    def remember_message(self, sender: str, message_id: int) -> None:
+        """A message in a chat (the user's or the bot's), so CLEAR can delete it."""
+        self._db.execute(
+            "insert or ignore into chat_messages values (?, ?)", (sender, message_id)
+        )
+
+    def take_messages(self, sender: str) -> list[int]:
+        rows = self._db.execute(
+            "select message_id from chat_messages where sender = ? order by message_id",
+            (sender,),
+        ).fetchall()
+        self._db.execute("delete from chat_messages where sender = ?", (sender,))
+        return [r[0] for r in rows]

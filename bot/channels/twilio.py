@@ -38,6 +38,8 @@ from bot.render import NAV_PAYLOADS
 from bot.text import normalise
 
 logger = logging.getLogger(__name__)
+# The library logs each request at INFO; a GET's query would name numbers. Warnings only.
+logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
 
 STOP_WORDS = frozenset({"stop", "stopall", "unsubscribe", "cancel", "end", "quit"})
 START_WORDS = frozenset({"start", "unstop", "yes"})

@@ -1,0 +1,202 @@
+"""Telegram through the real python-telegram-bot library, against a fake Bot API on
+loopback: real `Update` JSON posted to the running bot's webhook, and (in polling mode)
+served to it by the fake's getUpdates."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.channels.telegram import CLEAR_PAYLOAD, start_payloads
+from bot.content import load_content
+from bot.settings import load_settings
+from bot.stack import Stack
+from tests.conftest import CONTENT_DIR, free_port
+from tests.fakes import TELEGRAM_SECRET, TELEGRAM_TOKEN, FakeTelegram
+
+CONTENT = load_content(CONTENT_DIR)
+_IDS = itertools.count(1)
+
+
+def update(chat_id: int, text: str | None = None, chat_type: str = "private",
+           **message: object) -> dict[str, object]:
+    """A Telegram Update with a new message, as the Bot API sends it."""
+    body: dict[str, object] = {
+        "message_id": next(_IDS), "date": 1700000000,
+        "chat": {"id": chat_id, "type": chat_type},
+        "from": {"id": chat_id, "is_bot": False, "first_name": "Test"}, **message,
+    }
+    if text is not None:
+        body["text"] = text
+    return {"update_id": next(_IDS), "message": body}
+
+
+def button_press(chat_id: int, data: str) -> dict[str, object]:
+    return {"update_id": next(_IDS), "callback_query": {
+        "id": str(next(_IDS)), "chat_instance": "1", "data": data,
+        "from": {"id": chat_id, "is_bot": False, "first_name": "Test"},
+        "message": {"message_id": next(_IDS), "date": 1700000000,
+                    "chat": {"id": chat_id, "type": "private"}, "text": "menu"}}}
+
+
+@dataclasses.dataclass
+class TelegramBot:
+    fake: FakeTelegram
+    port: int
+    log_dir: Path
+
+    def post(self, payload: dict[str, object], secret: str | None = TELEGRAM_SECRET) -> int:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}/webhooks/telegram/webhook",
+            data=json.dumps(payload).encode(),
+            headers={"Content-Type": "application/json",
+                     **({"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {})},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+    def texts(self, chat_id: int) -> list[str]:
+        return [str(p["text"]) for p in self.fake.called("sendMessage", chat_id)]
+
+
+def start_bot(model: Path, base: Path, fake: FakeTelegram, polling: bool) -> Stack:
+    settings = dataclasses.replace(
+        load_settings(), data_dir=base / "data", rasa_port=free_port(),
+        actions_port=free_port(), webchat_port=free_port(),
+    )
+    env = {"TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN, "BOT_SENDER_KEY": "t" * 40,
+           "TELEGRAM_API_BASE": fake.url}
+    if not polling:
+        env["TELEGRAM_SECRET_TOKEN"] = TELEGRAM_SECRET
+    stack = Stack(settings, model, webchat=False, log_dir=base / "logs", extra_env=env)
+    stack.start()
+    return stack
+
+
+@pytest.fixture(scope="module")
+def telegram_bot(
+    trained_model: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TelegramBot]:
+    fake = FakeTelegram()
+    threading.Thread(target=fake.serve_forever, daemon=True).start()
+    base = tmp_path_factory.mktemp("telegram")
+    stack = start_bot(trained_model, base, fake, polling=False)
+    try:
+        yield TelegramBot(fake, stack.settings.rasa_port, base / "logs")
+    finally:
+        stack.stop()
+        fake.shutdown()
+
+
+def test_deep_link_parameters() -> None:
+    assert start_payloads(" ar") == ['/choose_language{"language":"ar"}']
+    assert start_payloads("zh_Hans-nrm-what") == [
+        '/choose_language{"language":"zh_Hans"}', "/topic_nrm_what"]
+    assert start_payloads("xx") == ["/greet"]
+    assert start_payloads("") == ["/greet"]
+    assert start_payloads("sq-no-such-topic", set(CONTENT.topics)) == [
+        '/choose_language{"language":"sq"}']
+
+
+def test_wrong_or_missing_secret_token_is_refused(telegram_bot: TelegramBot) -> None:
+    assert telegram_bot.post(update(7001, "hi"), secret="wrong") == 403
+    assert telegram_bot.post(update(7001, "hi"), secret=None) == 403
+    assert telegram_bot.texts(7001) == []
+
+
+def test_menus_are_inline_keyboards_and_a_button_works(telegram_bot: TelegramBot) -> None:
+    assert telegram_bot.post(update(7002, "hi")) == 200
+    last = telegram_bot.fake.called("sendMessage", 7002)[-1]
+    rows = json.loads(str(last["reply_markup"]))["inline_keyboard"]
+    assert rows[0][0] == {"text": "1. English",
+                          "callback_data": '/choose_language{"language":"en"}'}
+    assert rows[-1][0]["callback_data"] == CLEAR_PAYLOAD
+    telegram_bot.post(button_press(7002, '/choose_language{"language":"sq"}'))
+    assert CONTENT.for_language("sq").text("welcome") in telegram_bot.texts(7002)
+    assert telegram_bot.fake.called("answerCallbackQuery")
+
+
+def test_deep_link_opens_the_language_and_topic(telegram_bot: TelegramBot) -> None:
+    telegram_bot.post(update(7003, "/start ar-nrm-what"))
+    arabic = CONTENT.for_language("ar")
+    page = "\u200f" + arabic.fill(arabic.topics["nrm-what"].pages[0])
+    assert any(t.startswith(page) for t in telegram_bot.texts(7003))
+
+
+def test_clear_deletes_the_chat_s_messages(telegram_bot: TelegramBot) -> None:
+    first = update(7004, "what is the nrm")
+    telegram_bot.post(first)
+    sent_ids = len(telegram_bot.fake.called("sendMessage", 7004))
+    assert sent_ids
+    telegram_bot.post(button_press(7004, CLEAR_PAYLOAD))
+    [deleted] = telegram_bot.fake.called("deleteMessages", 7004)
+    ids = json.loads(str(deleted["message_ids"]))
+    assert first["message"]["message_id"] in ids  # the user's question too
+    assert len(ids) == sent_ids + 1
+    typed = update(7004, "CLEAR")  # the typed word: only the word itself is left to delete
+    telegram_bot.post(typed)
+    calls = telegram_bot.fake.called("deleteMessages", 7004)
+    assert len(calls) == 2
+    assert json.loads(str(calls[1]["message_ids"])) == [typed["message"]["message_id"]]
+
+
+def test_a_voice_note_gets_a_clear_answer(telegram_bot: TelegramBot) -> None:
+    telegram_bot.post(update(7005, "/start en"))
+    telegram_bot.post(update(7005, voice={"file_id": "v1", "file_unique_id": "v1",
+                                          "duration": 3}))
+    assert CONTENT.text("media_only_text") in telegram_bot.texts(7005)
+
+
+def test_groups_and_edited_messages_are_ignored(telegram_bot: TelegramBot) -> None:
+    telegram_bot.post(update(-7006, "what is the nrm", chat_type="group"))
+    assert telegram_bot.texts(-7006) == []
+    edited = update(7007, "what is the nrm")
+    edited["edited_message"] = edited.pop("message")
+    telegram_bot.post(edited)
+    assert telegram_bot.texts(7007) == []
+
+
+def test_a_retried_update_is_answered_once(telegram_bot: TelegramBot) -> None:
+    again = update(7008, "hi")
+    telegram_bot.post(again)
+    count = len(telegram_bot.texts(7008))
+    telegram_bot.post(again)
+    assert count and len(telegram_bot.texts(7008)) == count
+
+
+def test_no_telegram_id_or_token_in_the_logs(telegram_bot: TelegramBot) -> None:
+    telegram_bot.post(update(7009123, "what is the nrm"))
+    logs = "\n".join(p.read_text(errors="replace") for p in telegram_bot.log_dir.glob("*.log"))
+    assert "7009123" not in logs
+    assert TELEGRAM_TOKEN not in logs
+
+
+def test_polling_mode_uses_the_same_handling(
+    trained_model: Path, tmp_path: Path
+) -> None:
+    fake = FakeTelegram()
+    threading.Thread(target=fake.serve_forever, daemon=True).start()
+    stack = start_bot(trained_model, tmp_path, fake, polling=True)
+    try:
+        fake.queue_update(update(7010, "/start sq"))
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not fake.called("sendMessage", 7010):
+            time.sleep(0.5)
+        texts = [str(p["text"]) for p in fake.called("sendMessage", 7010)]
+        assert CONTENT.for_language("sq").text("welcome") in texts
+        assert fake.called("deleteWebhook")
+    finally:
+        stack.stop()
+        fake.shutdown()
