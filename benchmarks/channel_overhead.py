@@ -12,12 +12,10 @@ segment counting, and one REST call to the (fake) Twilio API per reply message.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import statistics
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 import uuid
@@ -29,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from bot.settings import load_settings  # noqa: E402
 from bot.stack import Stack  # noqa: E402
 from bot.training import ensure_model  # noqa: E402
-from tests.conftest import free_port  # noqa: E402
+from tests.conftest import isolated_settings  # noqa: E402
 from tests.fakes import ACCOUNT, BOT_NUMBER, PUBLIC_URL, TOKEN, FakeTwilio, signed_post  # noqa: E402
 
 MESSAGES = ["what is the nrm", "more", "back", "what is reasonable grounds", "menu", "3"]
@@ -45,13 +43,9 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=60)
     args = parser.parse_args()
     model, _ = ensure_model(load_settings().models_dir)
-    fake = FakeTwilio()
-    threading.Thread(target=fake.serve_forever, daemon=True).start()
+    fake = FakeTwilio().serve_in_thread()
     with tempfile.TemporaryDirectory(prefix="channel_overhead_") as tmp:
-        settings = dataclasses.replace(
-            load_settings(), data_dir=Path(tmp), rasa_port=free_port(),
-            actions_port=free_port(), webchat_port=free_port(),
-        )
+        settings = isolated_settings(Path(tmp))
         env = {"TWILIO_ACCOUNT_SID": ACCOUNT, "TWILIO_AUTH_TOKEN": TOKEN,
                "TWILIO_SMS_NUMBER": BOT_NUMBER, "BOT_SENDER_KEY": "b" * 40,
                "BOT_PUBLIC_URL": PUBLIC_URL, "TWILIO_API_BASE": fake.url}

@@ -103,19 +103,24 @@ class Conversation:
         self.say(self.number_for(f'"language":"{code}"'))
 
 
-@pytest.fixture(scope="session")
-def running_bot(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
-    """Action server, Rasa (REST channel, SQLite tracker store) and web chat, for real."""
-    from bot.stack import Stack
-
-    base = tmp_path_factory.mktemp("bot")
-    settings = dataclasses.replace(
+def isolated_settings(base: Path) -> Settings:
+    """This deployment's settings with its own data folder and free ports, under base."""
+    return dataclasses.replace(
         load_settings(),
         data_dir=base / "data",
         rasa_port=free_port(),
         actions_port=free_port(),
         webchat_port=free_port(),
     )
+
+
+@pytest.fixture(scope="session")
+def running_bot(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
+    """Action server, Rasa (REST channel, SQLite tracker store) and web chat, for real."""
+    from bot.stack import Stack
+
+    base = tmp_path_factory.mktemp("bot")
+    settings = isolated_settings(base)
     stack = Stack(settings, trained_model, log_dir=base / "logs")
     stack.start()
     try:

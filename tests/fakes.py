@@ -9,6 +9,7 @@ import urllib.parse
 import urllib.request
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TypeVar
 
 from twilio.request_validator import RequestValidator
 
@@ -18,7 +19,17 @@ BOT_NUMBER = "+447700900000"  # Ofcom's range for drama: never a real phone
 PUBLIC_URL = "https://bot.example.org"
 
 
-class FakeTwilio(ThreadingHTTPServer):
+_Server = TypeVar("_Server", bound="_LoopbackServer")
+
+
+class _LoopbackServer(ThreadingHTTPServer):
+    def serve_in_thread(self: _Server) -> _Server:
+        """Starts serving in a daemon thread; returns self."""
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+        return self
+
+
+class FakeTwilio(_LoopbackServer):
     """Twilio's Messages API, as far as the bot uses it: records each message it is given."""
 
     def __init__(self) -> None:
@@ -79,7 +90,7 @@ TELEGRAM_TOKEN = "123456:TEST-token-not-real"
 TELEGRAM_SECRET = "test-secret-token-not-real"
 
 
-class FakeTelegram(ThreadingHTTPServer):
+class FakeTelegram(_LoopbackServer):
     """The Telegram Bot API methods the bot calls, recording each call; getUpdates serves
     the updates queued with `queue_update` (for polling)."""
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import json
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -18,9 +17,8 @@ import pytest
 
 from bot.channels.telegram import CLEAR_PAYLOAD, start_payloads
 from bot.content import load_content
-from bot.settings import load_settings
 from bot.stack import Stack
-from tests.conftest import CONTENT_DIR, free_port
+from tests.conftest import CONTENT_DIR, isolated_settings
 from tests.fakes import TELEGRAM_SECRET, TELEGRAM_TOKEN, FakeTelegram
 
 CONTENT = load_content(CONTENT_DIR)
@@ -72,10 +70,7 @@ class TelegramBot:
 
 
 def start_bot(model: Path, base: Path, fake: FakeTelegram, polling: bool) -> Stack:
-    settings = dataclasses.replace(
-        load_settings(), data_dir=base / "data", rasa_port=free_port(),
-        actions_port=free_port(), webchat_port=free_port(),
-    )
+    settings = isolated_settings(base)
     env = {"TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN, "BOT_SENDER_KEY": "t" * 40,
            "TELEGRAM_API_BASE": fake.url}
     if not polling:
@@ -89,8 +84,7 @@ def start_bot(model: Path, base: Path, fake: FakeTelegram, polling: bool) -> Sta
 def telegram_bot(
     trained_model: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[TelegramBot]:
-    fake = FakeTelegram()
-    threading.Thread(target=fake.serve_forever, daemon=True).start()
+    fake = FakeTelegram().serve_in_thread()
     base = tmp_path_factory.mktemp("telegram")
     stack = start_bot(trained_model, base, fake, polling=False)
     try:
@@ -186,8 +180,7 @@ def test_no_telegram_id_or_token_in_the_logs(telegram_bot: TelegramBot) -> None:
 def test_polling_mode_uses_the_same_handling(
     trained_model: Path, tmp_path: Path
 ) -> None:
-    fake = FakeTelegram()
-    threading.Thread(target=fake.serve_forever, daemon=True).start()
+    fake = FakeTelegram().serve_in_thread()
     stack = start_bot(trained_model, tmp_path, fake, polling=True)
     try:
         fake.queue_update(update(7010, "/start sq"))

@@ -41,3 +41,10 @@ def credentials(env: Mapping[str, str]) -> tuple[dict[str, dict], list[str]]:
             found[spec.rasa_name] = {}
             lines.append(f"{spec.label}: on.")
     return found, lines
+
+
+def require(env: Mapping[str, str], names: tuple[str, ...], label: str) -> None:
+    """Raises ValueError naming every missing setting (a channel's from_env calls this)."""
+    missing = [name for name in names if not env.get(name)]
+    if missing:
+        raise ValueError(f"{label} needs {', '.join(missing)}")

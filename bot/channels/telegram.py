@@ -28,6 +28,7 @@ from sanic.response import HTTPResponse
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 
+from bot.channels.config import require
 from bot.channels.identity import KEY_VARIABLE, check_key, sender_id
 from bot.channels.store import ChannelStore
 from bot.dialogue import intent_for_topic, payload_for_intent
@@ -58,9 +59,7 @@ class TelegramSettings:
     @classmethod
     def from_env(cls) -> TelegramSettings:
         env = os.environ
-        missing = [name for name in REQUIRED if not env.get(name)]
-        if missing:
-            raise ValueError(f"Telegram needs {', '.join(missing)}")
+        require(env, REQUIRED, "Telegram")
         return cls(
             token=env["TELEGRAM_BOT_TOKEN"],
             secret_token=env.get("TELEGRAM_SECRET_TOKEN") or None,

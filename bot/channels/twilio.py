@@ -31,9 +31,11 @@ from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
 from bot import sms
+from bot.channels.config import require
 from bot.channels.identity import KEY_VARIABLE, check_key, sender_id
 from bot.channels.store import ChannelStore
 from bot.content import Content, load_configured_content
+from bot.nlu.commands import load_commands
 from bot.render import NAV_PAYLOADS
 from bot.text import normalise
 
@@ -44,7 +46,6 @@ logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
 STOP_WORDS = frozenset({"stop", "stopall", "unsubscribe", "cancel", "end", "quit"})
 START_WORDS = frozenset({"start", "unstop", "yes"})
 HELP_WORDS = frozenset({"help", "info"})
-MORE_WORDS = frozenset({"more", "m"})
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 WHATSAPP_PREFIX = "whatsapp:"
 WHATSAPP_WINDOW_SECONDS = 24 * 3600
@@ -68,9 +69,7 @@ class TwilioSettings:
     @classmethod
     def from_env(cls) -> TwilioSettings:
         env = os.environ
-        missing = [name for name in REQUIRED if not env.get(name)]
-        if missing:
-            raise ValueError(f"Twilio needs {', '.join(missing)}")
+        require(env, REQUIRED, "Twilio")
         return cls(
             account_sid=env["TWILIO_ACCOUNT_SID"],
             auth_token=env["TWILIO_AUTH_TOKEN"],
@@ -139,6 +138,7 @@ class TwilioInput(InputChannel):
         self.client = Client(settings.account_sid, settings.auth_token, http_client=http)
         self.store = ChannelStore(settings.data_dir / "channels.db")
         self.content = content or load_configured_content()
+        self.commands = load_commands()
 
     # ------------------------------------------------------------------ checks
 
@@ -261,7 +261,7 @@ class TwilioInput(InputChannel):
         if keyword in HELP_WORDS:
             await self._send(address, sender, [english.text("sms_help")])
             return
-        if keyword in MORE_WORDS:
+        if self.commands.words.get(keyword) == "more":  # MORE in any language
             held = self.store.take_overflow(sender)
             if held:
                 await self._reply(address, sender, held)
