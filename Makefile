@@ -11,11 +11,13 @@ setup:
 run: setup
 	.venv/bin/bot run
 
+# The callback store is tested on PostgreSQL too: scripts/postgres-up starts one (installing
+# Debian's package when missing, as root) unless BOT_TEST_POSTGRES_URL is already set.
 test: setup
 	.venv/bin/bot content check
 	.venv/bin/ruff check .
 	.venv/bin/bot train
-	.venv/bin/pytest
+	BOT_TEST_POSTGRES_URL="$${BOT_TEST_POSTGRES_URL:-$$(scripts/postgres-up)}" .venv/bin/pytest
 
 train: setup
 	.venv/bin/bot train

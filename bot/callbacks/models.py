@@ -1,0 +1,77 @@
+"""The callback store's tables (SQLAlchemy). The schema is made by Alembic migrations
+(`migrations/`), never by create_all, so every database has a known version."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
+from sqlalchemy.orm import declarative_base, relationship
+
+Base = declarative_base()
+
+# States and the moves between them; every move is written to the audit trail.
+NEW, CLAIMED, DONE, COULD_NOT_REACH, WITHDRAWN = (
+    "new", "claimed", "done", "could_not_reach", "withdrawn",
+)
+MOVES = {
+    NEW: {CLAIMED, WITHDRAWN},
+    CLAIMED: {DONE, COULD_NOT_REACH, NEW, WITHDRAWN},
+    COULD_NOT_REACH: {CLAIMED, WITHDRAWN},
+    DONE: set(),
+    WITHDRAWN: set(),
+}
+CLOSED = frozenset({DONE, WITHDRAWN})
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class CallbackRequest(Base):
+    __tablename__ = "callback_requests"
+
+    id = Column(Integer, primary_key=True)
+    reference = Column(String(16), unique=True, nullable=False, index=True)
+    state = Column(String(20), nullable=False, default=NEW, index=True)
+    urgent = Column(Boolean, nullable=False, default=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    updated_at = Column(DateTime, nullable=False, default=utcnow)
+    # Who the conversation is (the channel's keyed hash), to answer STATUS and CANCEL.
+    sender = Column(String(80), nullable=False, index=True)
+    # The number to call, encrypted (Fernet); None once purged after retention.
+    contact = Column(LargeBinary, nullable=True)
+    # Safety preferences, shown to the worker before anything else.
+    safe_time = Column(String(20), nullable=False)
+    voicemail_ok = Column(Boolean, nullable=False)
+    say_organisation_ok = Column(Boolean, nullable=False)
+    language = Column(String(16), nullable=False)
+    interpreter = Column(Boolean, nullable=False)
+    topic = Column(String(40), nullable=True)
+    claimed_by = Column(String(80), nullable=True)
+
+    events = relationship("CallbackEvent", order_by="CallbackEvent.id", lazy="selectin")
+
+
+class CallbackEvent(Base):
+    """The audit trail: who did what to a request, and when."""
+
+    __tablename__ = "callback_events"
+
+    id = Column(Integer, primary_key=True)
+    request_id = Column(Integer, ForeignKey("callback_requests.id"), nullable=False, index=True)
+    at = Column(DateTime, nullable=False, default=utcnow)
+    actor = Column(String(80), nullable=False)
+    action = Column(String(30), nullable=False)
+    from_state = Column(String(20), nullable=True)
+    to_state = Column(String(20), nullable=True)
+    note = Column(Text, nullable=True)

@@ -1,0 +1,144 @@
+"""The callback store on SQLite and on a real PostgreSQL (`scripts/postgres-up`, run by
+`make test` and CI, gives BOT_TEST_POSTGRES_URL): encryption at rest, the state machine and
+its audit trail, the retention purge, and nothing lost if the process dies after a commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+from sqlalchemy import create_engine, text
+
+from bot.callbacks.store import (
+    REFERENCE_ALPHABET,
+    CallbackStore,
+    NewRequest,
+    StoreError,
+    migrate,
+    new_reference,
+)
+from tests.conftest import PROJECT_ROOT
+
+KEY = Fernet.generate_key().decode()
+NUMBER = "+447700900123"  # Ofcom's drama range: never a real phone
+
+
+def request(**changes: object) -> NewRequest:
+    fields: dict[str, object] = dict(
+        sender="sms-test", contact=NUMBER, safe_time="evening", voicemail_ok=False,
+        say_organisation_ok=False, language="ar", interpreter=True, topic="housing",
+    )
+    fields.update(changes)
+    return NewRequest(**fields)  # type: ignore[arg-type]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        found = f"sqlite:///{tmp_path / 'callbacks.db'}"
+    else:
+        found = os.environ.get("BOT_TEST_POSTGRES_URL", "")
+        assert found, "set BOT_TEST_POSTGRES_URL: `make test` does, with scripts/postgres-up"
+        engine = create_engine(found, future=True)
+        with engine.begin() as conn:  # a fresh schema for each test
+            conn.execute(text(
+                "drop table if exists callback_events, callback_requests, alembic_version"))
+        engine.dispose()
+    migrate(found)
+    yield found
+
+
+def test_requests_are_stored_with_the_number_encrypted(url: str) -> None:
+    store = CallbackStore(url, KEY)
+    reference = store.create(request())
+    assert re.fullmatch(rf"[{REFERENCE_ALPHABET}]{{3}}-[{REFERENCE_ALPHABET}]{{3}}", reference)
+    with store.engine.connect() as conn:
+        rows = conn.execute(text("select * from callback_requests")).fetchall()
+    raw = repr(rows)
+    assert NUMBER not in raw and NUMBER[1:] not in raw and "7700900123" not in raw
+    assert store.reveal_contact(reference, actor="worker-a") == NUMBER
+    actions = [e.action for e in store.get(reference).events]
+    assert actions == ["created", "revealed_contact"]
+
+
+def test_a_wrong_key_reads_nothing(url: str) -> None:
+    reference = CallbackStore(url, KEY).create(request())
+    with pytest.raises(StoreError):
+        CallbackStore(url, Fernet.generate_key().decode()).reveal_contact(reference, "x")
+
+
+def test_state_changes_follow_the_rules_and_are_audited(url: str) -> None:
+    store = CallbackStore(url, KEY)
+    reference = store.create(request(urgent=True))
+    store.move(reference, "claimed", actor="worker-a")
+    store.move(reference, "could_not_reach", actor="worker-a", note="no answer")
+    store.move(reference, "claimed", actor="worker-b")
+    store.move(reference, "done", actor="worker-b")
+    with pytest.raises(StoreError, match="cannot become claimed"):
+        store.move(reference, "claimed", actor="worker-c")
+    row = store.get(reference)
+    assert (row.state, row.claimed_by, row.urgent) == ("done", "worker-b", True)
+    trail = [(e.actor, e.from_state, e.to_state) for e in row.events]
+    assert trail == [
+        ("survivor", None, "new"),
+        ("worker-a", "new", "claimed"),
+        ("worker-a", "claimed", "could_not_reach"),
+        ("worker-b", "could_not_reach", "claimed"),
+        ("worker-b", "claimed", "done"),
+    ]
+    assert all(e.at is not None for e in row.events)
+
+
+def test_withdrawn_by_the_survivor_and_open_requests_per_sender(url: str) -> None:
+    store = CallbackStore(url, KEY)
+    first = store.create(request(sender="sms-one"))
+    second = store.create(request(sender="sms-one"))
+    store.create(request(sender="sms-two"))
+    store.move(first, "withdrawn", actor="survivor")
+    assert [r.reference for r in store.open_for_sender("sms-one")] == [second]
+
+
+def test_retention_purges_contact_details_of_closed_requests_only(url: str) -> None:
+    store = CallbackStore(url, KEY)
+    done = store.create(request())
+    store.move(done, "claimed", actor="w")
+    store.move(done, "done", actor="w")
+    open_one = store.create(request())
+    later = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) + dt.timedelta(days=31)
+    assert store.purge(older_than_days=30, now=later) == 1
+    assert store.reveal_contact(done, "w") is None
+    assert store.reveal_contact(open_one, "w") == NUMBER
+    assert "purged_contact" in [e.action for e in store.get(done).events]
+    assert store.purge(older_than_days=30) == 0  # not yet old enough today
+
+
+def test_a_crash_after_the_commit_loses_nothing(url: str) -> None:
+    """The process dies right after create() returns, before any reply could be sent."""
+    script = (
+        "import os, sys\n"
+        "from bot.callbacks.store import CallbackStore\n"
+        "from tests.test_callback_store import KEY, request\n"
+        f"ref = CallbackStore({url!r}, sys.argv[1]).create(request(sender='sms-crash'))\n"
+        "print(ref, flush=True)\n"
+        "os._exit(9)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script, KEY], cwd=PROJECT_ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 9, result.stderr[-2000:]
+    reference = result.stdout.strip()
+    after_restart = CallbackStore(url, KEY)
+    assert [r.reference for r in after_restart.open_for_sender("sms-crash")] == [reference]
+    assert after_restart.reveal_contact(reference, "w") == NUMBER
+
+
+def test_references_are_unguessable_and_unique() -> None:
+    references = {new_reference() for _ in range(5000)}
+    assert len(references) == 5000
+    assert len(REFERENCE_ALPHABET) ** 6 > 10**8
