@@ -37,7 +37,7 @@ def respond(
     if intent == "choose_language":
         choose_language((entities or {}).get("language"), state)
         return False
-    detected = state.language is None and intent != "change_language"
+    detected = state.language is None
     if detected:
         language, guess = _language_to_answer_in(intent, state, text)
         if language is None:
@@ -117,8 +117,11 @@ def ask_language(intent: str | None, state: State, guess: str | None) -> None:
     content = state.all_content.for_language(guess)
     state.language = None
     if intent in BAD_INPUT_TEXT:
-        state.say(render.Reply(content.text(BAD_INPUT_TEXT[intent or ""])))
-    state.say(render.Reply(content.text("disclaimer_line")), render.language_menu(content))
+        state.say(render.Reply(content.text(BAD_INPUT_TEXT[intent or ""])), rtl=content.rtl)
+    state.say(
+        render.Reply(content.text("disclaimer_line")), render.language_menu(content),
+        rtl=content.rtl,
+    )
     state.leave_topic()
 
 

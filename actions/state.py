@@ -61,9 +61,10 @@ class State:
     def content(self) -> Content:
         return self.all_content.for_language(self.language)
 
-    def say(self, *replies: Reply) -> None:
-        """Adds replies, laid out for the conversation's language (right-to-left or not)."""
-        rtl = self.content.rtl
+    def say(self, *replies: Reply, rtl: bool | None = None) -> None:
+        """Adds replies, laid out for the conversation's language (right-to-left or not),
+        or for `rtl` when they are in another language (a guess, before a choice)."""
+        rtl = self.content.rtl if rtl is None else rtl
         for reply in replies:
             shaped = Reply(
                 bidi.shape(reply.text, rtl),

@@ -100,3 +100,12 @@ def test_right_to_left_replies_keep_numbers_and_punctuation(new_chat: Conversati
     new_chat.say(CASES["ar"][0])
     pages = len(in_language("ar").topics["modern-slavery"].pages)
     assert f"(\u20661/{pages}\u2069)" in new_chat.text
+
+
+def test_the_word_for_language_before_a_choice_shows_the_list_in_that_language(
+    new_chat: Conversation,
+) -> None:
+    new_chat.say("مرحبا")
+    new_chat.say(first_command_word("ar", "change_language"))
+    assert said("ar", in_language("ar").ui["language_prompt"]) in new_chat.text
+    assert new_chat.buttons[0]["title"] == "1. English"
