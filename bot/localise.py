@@ -18,7 +18,6 @@ from bot.catalog import Translations, check_entry, topic_context, ui_context
 from bot.content import Content, Topic
 from bot.languages import is_rtl
 
-UNREVIEWED_POLICIES = ("draft", "english")
 # A translated page, as sent by SMS with its footer, stays within this many segments.
 MAX_TRANSLATED_SEGMENTS = 3
 # Where a page may be split: after a sentence's end (with or without a following space,

@@ -52,11 +52,6 @@ class ChannelStore:
             (message_id, sender, status, time.time()),
         )
 
-    def delivery_status(self, message_id: str) -> str | None:
-        row = self._db.execute("select status from deliveries where id = ?", (message_id,))
-        found = row.fetchone()
-        return found[0] if found else None
-
     def keep_overflow(self, sender: str, bodies: list[str]) -> None:
         """Messages that did not fit in this reply's segment cap, for MORE to send next."""
         self._db.execute("delete from overflow where sender = ?", (sender,))
