@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socketserver
 import threading
 import urllib.error
 import urllib.parse
@@ -156,3 +157,50 @@ class _FakeTelegramHandler(BaseHTTPRequestHandler):
 
     def log_message(self, *args: object) -> None:
         pass
+
+
+class FakeSmtp(socketserver.ThreadingTCPServer):
+    """An SMTP server that keeps each message it is given (no TLS, no auth)."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _SmtpHandler)
+        self.messages: list[str] = []
+
+    @property
+    def port(self) -> int:
+        return self.server_address[1]
+
+    def serve_in_thread(self) -> FakeSmtp:
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+        return self
+
+
+class _SmtpHandler(socketserver.StreamRequestHandler):
+    server: FakeSmtp
+
+    def _say(self, line: str) -> None:
+        self.wfile.write((line + "\r\n").encode())
+
+    def handle(self) -> None:
+        self._say("220 fake ESMTP")
+        while line := self.rfile.readline().decode(errors="replace").strip():
+            verb = line.split(" ", 1)[0].upper()
+            if verb in ("EHLO", "HELO"):
+                self._say("250 fake")
+            elif verb == "DATA":
+                self._say("354 end with .")
+                body = []
+                while (part := self.rfile.readline().decode(errors="replace")) not in (
+                    ".\r\n", ""
+                ):
+                    body.append(part)
+                self.server.messages.append("".join(body))
+                self._say("250 queued")
+            elif verb == "QUIT":
+                self._say("221 bye")
+                return
+            else:
+                self._say("250 ok")

@@ -142,3 +142,19 @@ def test_references_are_unguessable_and_unique() -> None:
     references = {new_reference() for _ in range(5000)}
     assert len(references) == 5000
     assert len(REFERENCE_ALPHABET) ** 6 > 10**8
+
+
+def test_unclaimed_requests_are_due_a_reminder_after_the_sla(url: str) -> None:
+    store = CallbackStore(url, KEY)
+    urgent = store.create(request(urgent=True))
+    normal = store.create(request())
+    claimed = store.create(request())
+    start = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    for reference in (urgent, normal, claimed):
+        store.mark_notified(reference, now=start)
+    store.move(claimed, "claimed", actor="w")
+    assert store.overdue(minutes=30, now=start + dt.timedelta(minutes=10)) == []
+    later = start + dt.timedelta(minutes=31)
+    assert [r.reference for r in store.overdue(minutes=30, now=later)] == [urgent, normal]
+    store.mark_notified(urgent, now=later)  # reminded: not due again until the SLA passes
+    assert [r.reference for r in store.overdue(minutes=30, now=later)] == [normal]

@@ -58,6 +58,8 @@ class CallbackRequest(Base):
     interpreter = Column(Boolean, nullable=False)
     topic = Column(String(40), nullable=True)
     claimed_by = Column(String(80), nullable=True)
+    # When staff were last notified (new request, or the SLA reminder).
+    notified_at = Column(DateTime, nullable=True)
 
     events = relationship("CallbackEvent", order_by="CallbackEvent.id", lazy="selectin")
 

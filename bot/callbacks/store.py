@@ -174,3 +174,24 @@ class CallbackStore:
                 session.add(CallbackEvent(request_id=row.id, actor="retention",
                                           action="purged_contact"))
             return len(rows)
+
+    def mark_notified(self, reference: str, now: dt.datetime | None = None) -> None:
+        with self._session() as session:
+            row = session.execute(
+                select(CallbackRequest).where(CallbackRequest.reference == reference)
+            ).scalar_one()
+            row.notified_at = now or utcnow()
+            session.add(CallbackEvent(request_id=row.id, actor="notifier", action="notified"))
+
+    def overdue(self, minutes: int, now: dt.datetime | None = None) -> list[CallbackRequest]:
+        """New (unclaimed) requests whose staff were last told more than `minutes` ago."""
+        cutoff = (now or utcnow()) - dt.timedelta(minutes=minutes)
+        with self._session() as session:
+            rows = session.execute(
+                select(CallbackRequest)
+                .where(CallbackRequest.state == NEW,
+                       CallbackRequest.notified_at.is_not(None),
+                       CallbackRequest.notified_at < cutoff)
+                .order_by(CallbackRequest.urgent.desc(), CallbackRequest.created_at)
+            ).scalars()
+            return list(rows)

@@ -96,6 +96,12 @@ class _RedirectedHttpClient(TwilioHttpClient):
         return super().request(method, url, *args, **kwargs)
 
 
+def twilio_client(account_sid: str, auth_token: str, api_base: str | None = None) -> Client:
+    """Twilio's REST client, pointed at `api_base` instead of Twilio when it is given."""
+    http = _RedirectedHttpClient(api_base) if api_base else None
+    return Client(account_sid, auth_token, http_client=http)
+
+
 def message_body(message: dict[str, Any]) -> str:
     """One bot message as a text-only channel sends it: text, then the numbered options."""
     lines = [message.get("text") or ""]
@@ -134,8 +140,7 @@ class TwilioInput(InputChannel):
     def __init__(self, settings: TwilioSettings, content: Content | None = None) -> None:
         self.settings = settings
         self.validator = RequestValidator(settings.auth_token)
-        http = _RedirectedHttpClient(settings.api_base) if settings.api_base else None
-        self.client = Client(settings.account_sid, settings.auth_token, http_client=http)
+        self.client = twilio_client(settings.account_sid, settings.auth_token, settings.api_base)
         self.store = ChannelStore(settings.data_dir / "channels.db")
         self.content = content or load_configured_content()
         self.commands = load_commands()
