@@ -142,6 +142,35 @@ def cmd_locales_status(args: argparse.Namespace) -> int:
     return 0
 
 
+# ------------------------------------------------------------------ staff
+
+
+def cmd_staff_add(args: argparse.Namespace) -> int:
+    """Creates a dashboard account; the password is asked twice (or read from stdin)."""
+    import getpass
+
+    from bot.callbacks.staff import AccountError, add_account
+    from bot.callbacks.store import CallbackStore, migrate
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Password (12 characters or more): ")
+        if getpass.getpass("Again: ") != password:
+            print("The two passwords differ; nothing was created.", file=sys.stderr)
+            return 1
+    settings = load_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    migrate(settings.callback_db)
+    try:
+        add_account(CallbackStore(settings.callback_db, None), args.username, password, args.role)
+    except AccountError as exc:
+        print(f"Not created: {exc}.", file=sys.stderr)
+        return 1
+    print(f"Created {args.role} account {args.username!r}.")
+    return 0
+
+
 # ------------------------------------------------------------------ model
 
 
@@ -371,6 +400,14 @@ def build_parser() -> argparse.ArgumentParser:
     export = content_sub.add_parser("export", help="print topics as JSON, pages as sent by SMS")
     export.add_argument("--lang", default="en", help=f"one of {', '.join(LANGUAGES)}")
     export.set_defaults(func=cmd_content_export)
+    staff = sub.add_parser("staff", help="staff accounts for the dashboard")
+    staff_sub = staff.add_subparsers(dest="staff_command", required=True)
+    add = staff_sub.add_parser("add", help="create an account (asks for the password)")
+    add.add_argument("username")
+    add.add_argument("--role", choices=("staff", "admin"), default="staff")
+    add.add_argument("--password-stdin", action="store_true",
+                     help="read the password from the first line of stdin (for scripts)")
+    add.set_defaults(func=cmd_staff_add)
     locales = sub.add_parser("locales", help="translation catalogs (Babel)")
     locales_sub = locales.add_subparsers(dest="locales_command", required=True)
     locales_sub.add_parser(

@@ -54,10 +54,16 @@ class Settings:
     # translation) or "english" (the English page and an offer of a call with an interpreter).
     unreviewed: str
     number_overrides: dict[str, str] = field(default_factory=dict)
+    # Callback store: SQLite in the data folder unless a URL (PostgreSQL) is given.
+    callback_db_url: str = ""
 
     def deployment_placeholders(self) -> dict[str, str]:
         """Settings that content text may use as {placeholders}."""
         return {"org_name": self.org_name, "retention_days": str(self.retention_days)}
+
+    @property
+    def callback_db(self) -> str:
+        return self.callback_db_url or f"sqlite:///{self.data_dir / 'callbacks.db'}"
 
     @property
     def tracker_db(self) -> Path:
@@ -80,4 +86,5 @@ def load_settings() -> Settings:
         locales_dir=Path(os.environ.get("BOT_LOCALES_DIR", root / "locales")),
         unreviewed=_choice("BOT_UNREVIEWED", ("draft", "english")),
         number_overrides=_number_overrides(),
+        callback_db_url=os.environ.get("BOT_CALLBACK_DB_URL", "").strip(),
     )

@@ -16,13 +16,13 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import create_engine, text
 
+from bot.callbacks.staff import AccountError, add_account, verify
 from bot.callbacks.store import (
     REFERENCE_ALPHABET,
     CallbackStore,
     NewRequest,
     StoreError,
     migrate,
-    new_reference,
 )
 from tests.conftest import PROJECT_ROOT
 
@@ -49,7 +49,8 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         engine = create_engine(found, future=True)
         with engine.begin() as conn:  # a fresh schema for each test
             conn.execute(text(
-                "drop table if exists callback_events, callback_requests, alembic_version"))
+                "drop table if exists callback_events, callback_requests, staff_accounts, "
+                "alembic_version"))
         engine.dispose()
     migrate(found)
     yield found
@@ -138,10 +139,17 @@ def test_a_crash_after_the_commit_loses_nothing(url: str) -> None:
     assert after_restart.reveal_contact(reference, "w") == NUMBER
 
 
-def test_references_are_unguessable_and_unique() -> None:
-    references = {new_reference() for _ in range(5000)}
-    assert len(references) == 5000
-    assert len(REFERENCE_ALPHABET) ** 6 > 10**8
+def test_references_are_unguessable_and_never_reused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert len(REFERENCE_ALPHABET) ** 6 > 10**8  # 244 million codes, from `secrets`
+    url = f"sqlite:///{tmp_path / 'cb.db'}"
+    migrate(url)
+    store = CallbackStore(url, KEY)
+    codes = iter(["AAA-AAA", "AAA-AAA", "CCC-CCC"])  # the second draw repeats the first
+    monkeypatch.setattr("bot.callbacks.store.new_reference", lambda: next(codes))
+    assert store.create(request()) == "AAA-AAA"
+    assert store.create(request()) == "CCC-CCC"  # a taken code is drawn again
 
 
 def test_unclaimed_requests_are_due_a_reminder_after_the_sla(url: str) -> None:
@@ -158,3 +166,41 @@ def test_unclaimed_requests_are_due_a_reminder_after_the_sla(url: str) -> None:
     assert [r.reference for r in store.overdue(minutes=30, now=later)] == [urgent, normal]
     store.mark_notified(urgent, now=later)  # reminded: not due again until the SLA passes
     assert [r.reference for r in store.overdue(minutes=30, now=later)] == [normal]
+
+
+def test_staff_passwords_are_argon2_hashes_and_checked(url: str) -> None:
+    store = CallbackStore(url, None)
+    add_account(store, "amina.k", "correct horse battery", "staff")
+    with store.engine.connect() as conn:
+        [(stored_hash,)] = conn.execute(text("select password_hash from staff_accounts"))
+    assert stored_hash.startswith("$argon2id$") and "correct horse" not in stored_hash
+    account = verify(store, "amina.k", "correct horse battery")
+    assert account is not None and account.role == "staff" and account.last_login_at
+    assert verify(store, "amina.k", "wrong password here") is None
+    assert verify(store, "nobody", "correct horse battery") is None
+    with pytest.raises(AccountError, match="already"):
+        add_account(store, "amina.k", "another long password", "admin")
+    with pytest.raises(AccountError, match="at least 12"):
+        add_account(store, "short.pw", "tooshort", "staff")
+    with pytest.raises(AccountError, match="role"):
+        add_account(store, "bad.role", "a long enough password", "owner")
+
+
+def test_bot_staff_add_creates_an_account(tmp_path: Path) -> None:
+    env = {**os.environ, "BOT_DATA_DIR": str(tmp_path), "BOT_CALLBACK_DB_URL": ""}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "staff", "add", "duty.worker", "--role", "admin",
+         "--password-stdin"],
+        input="a long enough password\n", capture_output=True, text=True, env=env,
+        cwd=PROJECT_ROOT, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Created admin account 'duty.worker'" in result.stdout
+    store = CallbackStore(f"sqlite:///{tmp_path / 'callbacks.db'}", None)
+    assert verify(store, "duty.worker", "a long enough password") is not None
+    again = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "staff", "add", "duty.worker", "--password-stdin"],
+        input="a long enough password\n", capture_output=True, text=True, env=env,
+        cwd=PROJECT_ROOT, timeout=120,
+    )
+    assert again.returncode == 1 and "already an account" in again.stderr

@@ -77,3 +77,21 @@ class CallbackEvent(Base):
     from_state = Column(String(20), nullable=True)
     to_state = Column(String(20), nullable=True)
     note = Column(Text, nullable=True)
+
+
+STAFF, ADMIN = "staff", "admin"
+ROLES = (STAFF, ADMIN)
+
+
+class StaffAccount(Base):
+    """A worker who signs in to the dashboard; only an Argon2id hash of the password."""
+
+    __tablename__ = "staff_accounts"
+
+    id = Column(Integer, primary_key=True)
+    username = Column(String(64), unique=True, nullable=False)
+    password_hash = Column(String(255), nullable=False)
+    role = Column(String(16), nullable=False, default=STAFF)
+    active = Column(Boolean, nullable=False, default=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    last_login_at = Column(DateTime, nullable=True)

@@ -68,21 +68,30 @@ def migrate(url: str) -> None:
 
 
 class CallbackStore:
-    def __init__(self, url: str, key: str) -> None:
-        self.fernet = Fernet(key.encode() if isinstance(key, str) else key)
+    def __init__(self, url: str, key: str | None) -> None:
+        """`key`: the Fernet key for contact details (BOT_CALLBACK_KEY); without it the
+        store can still be used for accounts and states, but not for numbers."""
+        self._fernet = Fernet(key.encode()) if key else None
         self.engine: Engine = create_engine(url, future=True, pool_pre_ping=True)
         self._sessions = sessionmaker(self.engine, future=True, expire_on_commit=False)
 
     @contextmanager
-    def _session(self) -> Iterator[Session]:
+    def session(self) -> Iterator[Session]:
+        """One transaction: committed at the end of the block, rolled back on an error."""
         with self._sessions() as session, session.begin():
             yield session
+
+    @property
+    def fernet(self) -> Fernet:
+        if self._fernet is None:
+            raise StoreError("BOT_CALLBACK_KEY is not set: contact details cannot be used")
+        return self._fernet
 
     # ------------------------------------------------------------------ survivor side
 
     def create(self, request: NewRequest) -> str:
         """Stores the request and commits; returns its reference only once it is stored."""
-        with self._session() as session:
+        with self.session() as session:
             while True:
                 reference = new_reference()
                 taken = session.execute(
@@ -105,7 +114,7 @@ class CallbackStore:
 
     def open_for_sender(self, sender: str) -> list[CallbackRequest]:
         """The sender's requests that are not closed (for STATUS and CANCEL)."""
-        with self._session() as session:
+        with self.session() as session:
             rows = session.execute(
                 select(CallbackRequest)
                 .where(CallbackRequest.sender == sender, CallbackRequest.state.not_in(CLOSED))
@@ -116,7 +125,7 @@ class CallbackStore:
     # ------------------------------------------------------------------ staff side
 
     def get(self, reference: str) -> CallbackRequest:
-        with self._session() as session:
+        with self.session() as session:
             row = session.execute(
                 select(CallbackRequest).where(CallbackRequest.reference == reference)
             ).scalar_one_or_none()
@@ -126,7 +135,7 @@ class CallbackStore:
 
     def move(self, reference: str, to_state: str, actor: str, note: str | None = None) -> None:
         """Changes a request's state if the state machine allows it, with who and when."""
-        with self._session() as session:
+        with self.session() as session:
             row = session.execute(
                 select(CallbackRequest).where(CallbackRequest.reference == reference)
                 .with_for_update()
@@ -143,7 +152,7 @@ class CallbackStore:
 
     def reveal_contact(self, reference: str, actor: str) -> str | None:
         """The number to call, decrypted; every reveal is in the audit trail."""
-        with self._session() as session:
+        with self.session() as session:
             row = session.execute(
                 select(CallbackRequest).where(CallbackRequest.reference == reference)
             ).scalar_one_or_none()
@@ -161,7 +170,7 @@ class CallbackStore:
         """Removes the contact details of done and withdrawn requests closed longer ago than
         the retention period; the rest of the record (numbers only) stays for the summary."""
         cutoff = (now or utcnow()) - dt.timedelta(days=older_than_days)
-        with self._session() as session:
+        with self.session() as session:
             rows = session.execute(
                 select(CallbackRequest).where(
                     CallbackRequest.state.in_(CLOSED),
@@ -176,7 +185,7 @@ class CallbackStore:
             return len(rows)
 
     def mark_notified(self, reference: str, now: dt.datetime | None = None) -> None:
-        with self._session() as session:
+        with self.session() as session:
             row = session.execute(
                 select(CallbackRequest).where(CallbackRequest.reference == reference)
             ).scalar_one()
@@ -186,7 +195,7 @@ class CallbackStore:
     def overdue(self, minutes: int, now: dt.datetime | None = None) -> list[CallbackRequest]:
         """New (unclaimed) requests whose staff were last told more than `minutes` ago."""
         cutoff = (now or utcnow()) - dt.timedelta(minutes=minutes)
-        with self._session() as session:
+        with self.session() as session:
             rows = session.execute(
                 select(CallbackRequest)
                 .where(CallbackRequest.state == NEW,
