@@ -20,14 +20,10 @@ BAD_INPUT_TEXT = {
     "unsupported_script": "unsupported_script",
     "media_message": "media_only_text",
 }
-# Intents that are questions: asked before the language is known, they are kept and
-# answered once it is chosen.
-_NOT_QUESTIONS = frozenset({"greet", "menu", "thanks", "change_language", "choose_language"})
-
-
 def _is_question(intent: str | None, state: State) -> bool:
-    answer = answer_for(intent, state.all_content.topics)
-    return intent not in _NOT_QUESTIONS and answer not in (FALLBACK, "menu", "language")
+    """A topic, a callback or a delete: asked before the language is known, it is kept
+    and answered once the language is chosen (greetings, menus and "not sure" are not)."""
+    return answer_for(intent, state.all_content.topics) not in (FALLBACK, "menu", "language")
 
 
 def respond(

@@ -87,15 +87,20 @@ def localise(content: Content, translations: Translations, policy: str = "draft"
     )
 
 
-def _fits(content: Content, text: str, link: str | None) -> bool:
-    """Whether a page, with the longest footer it could get, fits the segment budget."""
-    lines = [content.fill(text)]
-    lines.append(max((content.text(k, page=99, pages=99) for k in _FOOTER_KEYS), key=len))
+def _page_fits(content: Content, link: str | None) -> Callable[[str], bool]:
+    """Whether a page's text, with the longest footer it could get (and its step's option),
+    fits the segment budget. The footer and option are worked out once per page."""
+    tail = ["", max((content.text(k, page=99, pages=99) for k in _FOOTER_KEYS), key=len)]
     if link is not None:
         title = content.fill(content.topics[link].title)
-        lines.append("1. " + content.text("button_read_step", title=title))
-    sent = bidi.shape("\n".join(lines), content.rtl)
-    return sms.sms_info(sent).segments <= MAX_TRANSLATED_SEGMENTS
+        tail.append("1. " + content.text("button_read_step", title=title))
+    suffix = "\n".join(tail)
+
+    def fits(text: str) -> bool:
+        sent = bidi.shape(content.fill(text) + suffix, content.rtl)
+        return sms.sms_info(sent).segments <= MAX_TRANSLATED_SEGMENTS
+
+    return fits
 
 
 def _split_pages(content: Content, topic: Topic) -> Topic:
@@ -105,7 +110,7 @@ def _split_pages(content: Content, topic: Topic) -> Topic:
     lines: list[int] = []
     for index, page in enumerate(topic.pages):
         link = topic.links[index]
-        parts = _pack(page, lambda text, link=link: _fits(content, text, link))
+        parts = _pack(page, _page_fits(content, link))
         pages.extend(parts)
         links.extend([link] * len(parts))
         lines.extend([topic.page_lines[index] if topic.page_lines else 1] * len(parts))

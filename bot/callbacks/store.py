@@ -67,6 +67,15 @@ def migrate(url: str) -> None:
     command.upgrade(config, "head")
 
 
+def _by_reference(session: Session, reference: str, lock: bool = False) -> CallbackRequest:
+    """The request with this reference (locked for update if asked), or StoreError."""
+    query = select(CallbackRequest).where(CallbackRequest.reference == reference)
+    row = session.execute(query.with_for_update() if lock else query).scalar_one_or_none()
+    if row is None:
+        raise StoreError(f"no request {reference}")
+    return row
+
+
 class CallbackStore:
     def __init__(self, url: str, key: str | None) -> None:
         """`key`: the Fernet key for contact details (BOT_CALLBACK_KEY); without it the
@@ -126,22 +135,12 @@ class CallbackStore:
 
     def get(self, reference: str) -> CallbackRequest:
         with self.session() as session:
-            row = session.execute(
-                select(CallbackRequest).where(CallbackRequest.reference == reference)
-            ).scalar_one_or_none()
-            if row is None:
-                raise StoreError(f"no request {reference}")
-            return row
+            return _by_reference(session, reference)
 
     def move(self, reference: str, to_state: str, actor: str, note: str | None = None) -> None:
         """Changes a request's state if the state machine allows it, with who and when."""
         with self.session() as session:
-            row = session.execute(
-                select(CallbackRequest).where(CallbackRequest.reference == reference)
-                .with_for_update()
-            ).scalar_one_or_none()
-            if row is None:
-                raise StoreError(f"no request {reference}")
+            row = _by_reference(session, reference, lock=True)
             if to_state not in MOVES[row.state]:
                 raise StoreError(f"{reference} is {row.state}; it cannot become {to_state}")
             session.add(CallbackEvent(request_id=row.id, actor=actor, action="moved",
@@ -153,11 +152,7 @@ class CallbackStore:
     def reveal_contact(self, reference: str, actor: str) -> str | None:
         """The number to call, decrypted; every reveal is in the audit trail."""
         with self.session() as session:
-            row = session.execute(
-                select(CallbackRequest).where(CallbackRequest.reference == reference)
-            ).scalar_one_or_none()
-            if row is None:
-                raise StoreError(f"no request {reference}")
+            row = _by_reference(session, reference)
             session.add(CallbackEvent(request_id=row.id, actor=actor, action="revealed_contact"))
             if row.contact is None:
                 return None
@@ -186,9 +181,7 @@ class CallbackStore:
 
     def mark_notified(self, reference: str, now: dt.datetime | None = None) -> None:
         with self.session() as session:
-            row = session.execute(
-                select(CallbackRequest).where(CallbackRequest.reference == reference)
-            ).scalar_one()
+            row = _by_reference(session, reference)
             row.notified_at = now or utcnow()
             session.add(CallbackEvent(request_id=row.id, actor="notifier", action="notified"))
 

@@ -36,7 +36,7 @@ from bot.channels.identity import KEY_VARIABLE, check_key, sender_id
 from bot.channels.store import ChannelStore
 from bot.content import Content, load_configured_content
 from bot.nlu.commands import load_commands
-from bot.render import NAV_PAYLOADS
+from bot.render import Button, Reply, sms_text
 from bot.text import normalise
 
 logger = logging.getLogger(__name__)
@@ -103,12 +103,9 @@ def twilio_client(account_sid: str, auth_token: str, api_base: str | None = None
 
 
 def message_body(message: dict[str, Any]) -> str:
-    """One bot message as a text-only channel sends it: text, then the numbered options."""
-    lines = [message.get("text") or ""]
-    lines += [
-        b["title"] for b in message.get("buttons") or [] if b.get("payload") not in NAV_PAYLOADS
-    ]
-    return "\n".join(line for line in lines if line)
+    """One bot message as a text-only channel sends it (render.sms_text, from Rasa's dict)."""
+    buttons = tuple(Button(b["title"], b["payload"]) for b in message.get("buttons") or [])
+    return sms_text(Reply(message.get("text") or "", buttons)).strip("\n")
 
 
 def fit_to_cap(bodies: list[str], max_segments: int) -> tuple[list[str], list[str]]:
