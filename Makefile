@@ -12,12 +12,14 @@ run: setup
 	.venv/bin/bot run
 
 # The callback store is tested on PostgreSQL too: scripts/postgres-up starts one (installing
-# Debian's package when missing, as root) unless BOT_TEST_POSTGRES_URL is already set.
+# Debian's package when missing, as root) unless BOT_TEST_POSTGRES_URL is already set. The
+# dashboard is tested in Debian's chromium (scripts/browser-up installs it the same way).
 test: setup
 	.venv/bin/bot content check
 	.venv/bin/ruff check .
 	.venv/bin/bot train
-	BOT_TEST_POSTGRES_URL="$${BOT_TEST_POSTGRES_URL:-$$(scripts/postgres-up)}" .venv/bin/pytest
+	BOT_TEST_POSTGRES_URL="$${BOT_TEST_POSTGRES_URL:-$$(scripts/postgres-up)}" \
+	BOT_TEST_CHROMIUM="$${BOT_TEST_CHROMIUM:-$$(scripts/browser-up)}" .venv/bin/pytest
 
 train: setup
 	.venv/bin/bot train

@@ -8,6 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import callback
 from actions.state import State, get_content
 from bot import render
 from bot.detect import detect_language
@@ -30,6 +31,11 @@ def respond(
     intent: str | None, state: State, entities: dict[str, str] | None = None, text: str = ""
 ) -> bool:
     """Adds the replies for `intent` to state. Returns True when data must be erased."""
+    if state.form is not None:  # asking for a call back: every message answers it
+        if intent != "delete_data":
+            callback.answer(state, intent, entities or {}, text)
+            return False
+        callback.leave(state)
     if intent == "choose_language":
         choose_language((entities or {}).get("language"), state)
         return False
@@ -71,6 +77,8 @@ def _answer(intent: str | None, state: State) -> bool:
     answer = answer_for(intent, content.topics)
     first_contact = not state.welcomed
     if answer in content.topics:
+        if answer == "emergency":
+            state.urgent = True  # a call back asked for after this is urgent
         state.go_to(answer)
         if first_contact and answer != "emergency":
             state.say(render.Reply(content.text("disclaimer_line")))
@@ -78,7 +86,11 @@ def _answer(intent: str | None, state: State) -> bool:
         if first_contact and answer == "emergency":  # danger: the help comes first
             state.say(render.Reply(content.text("disclaimer_line")))
     elif answer == "callback":
-        state.say(render.Reply(content.text("callback_unavailable")))
+        callback.start(state)
+    elif answer == "callback_status":
+        callback.status(state)
+    elif answer == "cancel_callback":
+        callback.withdraw(state)
     elif answer == "delete":
         state.leave_topic()
         state.say(render.Reply(content.text("delete_done")))

@@ -86,7 +86,11 @@ class ActionNavigate(Action):
     ) -> list[dict[str, Any]]:
         state = State.from_tracker(tracker, get_content())
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if intent == "choose_option":
+        if state.form is not None:  # a number answers the call back question
+            entities = {e["entity"]: str(e["value"]) for e in tracker.latest_message.get(
+                "entities") or []}
+            respond(intent, state, entities, tracker.latest_message.get("text") or "")
+        elif intent == "choose_option":
             option = next(tracker.get_latest_entity_values("option"), None)
             if choose(int(option) if option and option.isdigit() else 0, state):
                 state.finish(dispatcher)

@@ -17,6 +17,24 @@ from bot.render import Button, Reply
 HISTORY_LIMIT = 20
 
 
+@dataclass(frozen=True)
+class Turn:
+    """What an action knows of this message beyond its intent: who sent it (the channel's
+    keyed hash), on which channel, and, from SMS, WhatsApp or Telegram's share button, the
+    sender's own number encrypted with the callback key (never readable in the tracker)."""
+
+    sender: str
+    channel: str | None = None
+    contact: str | None = None
+
+    @classmethod
+    def from_tracker(cls, tracker: Tracker) -> Turn:
+        metadata = tracker.latest_message.get("metadata") or {}
+        contact = metadata.get("contact") if isinstance(metadata, dict) else None
+        return cls(tracker.sender_id, tracker.get_latest_input_channel(),
+                   contact if isinstance(contact, str) else None)
+
+
 @lru_cache(maxsize=1)
 def get_content() -> Content:
     """Loaded once per action server; a broken file stops the server with file and line."""
@@ -38,6 +56,11 @@ class State:
     language: str | None = None
     # A question asked before the language was known, answered once it is chosen.
     pending: str | None = None
+    # The call back request being asked for (actions/callback.py), None when not asking.
+    form: dict[str, Any] | None = None
+    # Danger was seen in this conversation: a call back asked for now is urgent.
+    urgent: bool = False
+    turn: Turn = field(default_factory=lambda: Turn(sender=""))
     replies: list[Reply] = field(default_factory=list)
 
     @classmethod
@@ -55,6 +78,9 @@ class State:
             journey=_int_or_none(tracker.get_slot("journey")),
             language=language if language in content.languages else None,
             pending=tracker.get_slot("pending"),
+            form=_dict_or_none(tracker.get_slot("callback_form")),
+            urgent=bool(tracker.get_slot("urgent")),
+            turn=Turn.from_tracker(tracker),
         )
 
     @property
@@ -114,8 +140,14 @@ class State:
             SlotSet("journey", float(self.journey) if self.journey is not None else None),
             SlotSet("language", self.language),
             SlotSet("pending", self.pending),
+            SlotSet("callback_form", self.form),
+            SlotSet("urgent", self.urgent),
         ]
 
 
 def _int_or_none(value: Any) -> int | None:
     return int(value) if isinstance(value, int | float) else None
+
+
+def _dict_or_none(value: Any) -> dict[str, Any] | None:
+    return dict(value) if isinstance(value, dict) else None

@@ -23,6 +23,8 @@ ANSWERS = {
     "more_topics": "menu",
     "thanks": "menu",
     "request_callback": "callback",
+    "cancel_callback": "cancel_callback",
+    "callback_status": "callback_status",
     "delete_data": "delete",
     "change_language": "language",
     "choose_language": "language",
@@ -84,6 +86,9 @@ def parse_payload(payload: str) -> Payload | None:
         entities = {str(k): str(v) for k, v in loaded.items()}
     return Payload(match.group("intent"), entities)
 
+
+# Telegram's "share my number" button sends this, the number encrypted in the metadata.
+CONTACT_PAYLOAD = "/callback_contact"
 
 # Menu items that are not topics, and the intent each one sends.
 MENU_ITEM_INTENTS = {"callback": "request_callback", "more_topics": "more_topics"}

@@ -56,6 +56,13 @@ class Settings:
     number_overrides: dict[str, str] = field(default_factory=dict)
     # Callback store: SQLite in the data folder unless a URL (PostgreSQL) is given.
     callback_db_url: str = ""
+    # When staff call back, e.g. "mon-fri 09:00-17:00" (UK time), and how long a new request
+    # may stay unclaimed before staff are told again.
+    working_hours: str = "mon-fri 09:00-17:00"
+    sla_minutes: int = 60
+    dashboard_port: int = 8090
+    # Days after a request is done or withdrawn before its number is deleted.
+    callback_retention_days: int = 30
 
     def deployment_placeholders(self) -> dict[str, str]:
         """Settings that content text may use as {placeholders}."""
@@ -87,4 +94,8 @@ def load_settings() -> Settings:
         unreviewed=_choice("BOT_UNREVIEWED", ("draft", "english")),
         number_overrides=_number_overrides(),
         callback_db_url=os.environ.get("BOT_CALLBACK_DB_URL", "").strip(),
+        working_hours=os.environ.get("BOT_WORKING_HOURS", "").strip() or "mon-fri 09:00-17:00",
+        sla_minutes=_int("BOT_CALLBACK_SLA_MINUTES", 60),
+        dashboard_port=_int("BOT_DASHBOARD_PORT", 8090),
+        callback_retention_days=_int("BOT_CALLBACK_RETENTION_DAYS", 30),
     )

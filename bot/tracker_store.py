@@ -1,19 +1,42 @@
-"""Rasa's SQL tracker store, plus the two privacy promises: DELETE erases, and old
-conversations expire after the retention period."""
+"""Rasa's SQL tracker store, plus three privacy promises: DELETE erases, old conversations
+expire after the retention period, and a phone number typed (for a call back) is never kept
+in the conversation: only in the callback store, encrypted."""
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import SlotSet
+from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.dialogue import ERASE_SLOT
 
 PURGE_EVERY_SECONDS = 60.0
+# Seven or more digits, with the spaces, dots, dashes, brackets and + people type in numbers.
+PHONE_LIKE = re.compile(r"\+?\d[\d\s().-]{5,}\d")
+REDACTED = "[number]"
+
+
+def redact_numbers(text: str) -> str:
+    return PHONE_LIKE.sub(
+        lambda m: REDACTED if sum(c.isdigit() for c in m.group()) >= 7 else m.group(), text
+    )
+
+
+def _redact(event: UserUttered) -> None:
+    """Removes phone-like numbers from a user message before it is written: its text, the
+    copy in parse_data, and any entity (a number typed alone is read as an option)."""
+    if not event.text or not PHONE_LIKE.search(event.text):
+        return
+    event.text = redact_numbers(event.text)
+    event.parse_data["text"] = event.text
+    for entities in (event.entities, event.parse_data.get("entities") or []):
+        for entity in entities:
+            entity["value"] = redact_numbers(str(entity.get("value", "")))
 
 
 class PrivateSQLTrackerStore(SQLTrackerStore):
@@ -28,6 +51,9 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         with self.session_scope() as session:
             new_events = list(self._additional_events(session, tracker))
+        for event in new_events:
+            if isinstance(event, UserUttered):
+                _redact(event)
         if any(isinstance(e, SlotSet) and e.key == ERASE_SLOT and e.value for e in new_events):
             self.erase(tracker.sender_id)
         else:

@@ -17,6 +17,8 @@ import pytest
 from bot.settings import PROJECT_ROOT, Settings, load_settings
 
 CONTENT_DIR = PROJECT_ROOT / "content"
+# A Fernet key for the callback store in tests (generated once; not a secret of anything).
+CALLBACK_KEY = "Jq7m3x0y0WvYb0m7l3o1rZl3m4w6mY1q3VbF9c2sZ5E="
 
 
 def free_port() -> int:
@@ -121,7 +123,8 @@ def running_bot(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -
 
     base = tmp_path_factory.mktemp("bot")
     settings = isolated_settings(base)
-    stack = Stack(settings, trained_model, log_dir=base / "logs")
+    stack = Stack(settings, trained_model, log_dir=base / "logs",
+                  extra_env={"BOT_CALLBACK_KEY": CALLBACK_KEY})
     stack.start()
     try:
         yield Bot(settings, base / "logs")

@@ -90,6 +90,7 @@ def test_every_domain_intent_is_routed() -> None:
 
 
 def test_non_topic_answers_are_the_documented_set() -> None:
-    assert set(ANSWERS.values()) == {"menu", "callback", "delete", "language", "fallback"}
+    assert set(ANSWERS.values()) == {
+        "menu", "callback", "callback_status", "cancel_callback", "delete", "language", "fallback"}
     assert answer_for("no_such_intent", CONTENT.topics) == "fallback"
     assert answer_for(None, CONTENT.topics) == "fallback"

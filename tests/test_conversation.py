@@ -154,11 +154,12 @@ def test_unclear_message_gets_not_sure_and_menu(chat: Conversation) -> None:
         assert CONTENT.fill(topic.pages[0]) not in chat.text
 
 
-def test_talk_to_a_person_is_recognised_and_answered_honestly(chat: Conversation) -> None:
+def test_talk_to_a_person_is_recognised_and_starts_the_call_back_questions(
+    chat: Conversation,
+) -> None:
     chat.say("I want to talk to someone")
-    assert "You asked to talk to a person" in chat.text
-    assert "cannot book a call back yet" in chat.text
-    assert "08000 121 700" in chat.text
+    assert "A trained worker can call you" in chat.text
+    assert "Please do not write what happened to you here" in chat.text
 
 
 def test_menu_number_for_talk_to_a_person(chat: Conversation) -> None:
@@ -166,7 +167,7 @@ def test_menu_number_for_talk_to_a_person(chat: Conversation) -> None:
     number = next(b["title"].split(".")[0] for b in chat.buttons
                   if b["title"].endswith("Talk to a person"))
     chat.say(number)
-    assert "You asked to talk to a person" in chat.text
+    assert "A trained worker can call you" in chat.text
 
 
 def test_number_not_in_the_list(chat: Conversation) -> None:

@@ -95,3 +95,13 @@ class StaffAccount(Base):
     active = Column(Boolean, nullable=False, default=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
     last_login_at = Column(DateTime, nullable=True)
+
+
+class LoginFailure(Base):
+    """One failed sign-in, by a hash of the username or of the client address."""
+
+    __tablename__ = "login_failures"
+
+    id = Column(Integer, primary_key=True)
+    key = Column(String(64), nullable=False, index=True)
+    at = Column(DateTime, nullable=False, default=utcnow, index=True)

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import re
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from bot.callbacks.models import ROLES, StaffAccount, utcnow
+from bot.callbacks.models import ROLES, LoginFailure, StaffAccount, utcnow
 from bot.callbacks.store import CallbackStore
 
 USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
 MIN_PASSWORD_LENGTH = 12
+# Sign-in rate limit: this many failures for one username, or from one address, within the
+# window lock further attempts (even with the right password) until the window has passed.
+MAX_FAILURES = 5
+FAILURE_WINDOW = dt.timedelta(minutes=15)
 _hasher = PasswordHasher()
 # Verified against when the username does not exist, so a wrong name takes as long as a
 # wrong password and does not reveal which accounts exist.
@@ -58,3 +64,32 @@ def verify(store: CallbackStore, username: str, password: str) -> StaffAccount |
             account.password_hash = _hasher.hash(password)
         account.last_login_at = utcnow()
         return account
+
+
+def _keys(username: str, address: str) -> list[str]:
+    return [hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()
+            for kind, value in (("user", username.strip().lower()), ("addr", address))]
+
+
+def locked_out(store: CallbackStore, username: str, address: str,
+               now: dt.datetime | None = None) -> bool:
+    """Too many recent failures for this username or from this address."""
+    since = (now or utcnow()) - FAILURE_WINDOW
+    with store.session() as session:
+        for key in _keys(username, address):
+            count = session.execute(select(func.count(LoginFailure.id)).where(
+                LoginFailure.key == key, LoginFailure.at > since)).scalar_one()
+            if count >= MAX_FAILURES:
+                return True
+    return False
+
+
+def record_failure(store: CallbackStore, username: str, address: str) -> None:
+    with store.session() as session:
+        session.execute(delete(LoginFailure).where(LoginFailure.at < utcnow() - FAILURE_WINDOW))
+        session.add_all(LoginFailure(key=key) for key in _keys(username, address))
+
+
+def clear_failures(store: CallbackStore, username: str) -> None:
+    with store.session() as session:
+        session.execute(delete(LoginFailure).where(LoginFailure.key == _keys(username, "")[0]))

@@ -18,7 +18,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from cryptography.fernet import Fernet, InvalidToken
-from sqlalchemy import create_engine, select
+from sqlalchemy import and_, create_engine, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -137,6 +137,29 @@ class CallbackStore:
         with self.session() as session:
             return _by_reference(session, reference)
 
+    def open_requests(self) -> list[CallbackRequest]:
+        """Every request not closed: urgent first, then the oldest first."""
+        with self.session() as session:
+            return list(session.execute(
+                select(CallbackRequest).where(CallbackRequest.state.not_in(CLOSED))
+                .order_by(CallbackRequest.urgent.desc(), CallbackRequest.created_at)
+            ).scalars())
+
+    def closed_requests(self, limit: int = 200) -> list[CallbackRequest]:
+        """Done and withdrawn requests, the most recently closed first."""
+        with self.session() as session:
+            return list(session.execute(
+                select(CallbackRequest).where(CallbackRequest.state.in_(CLOSED))
+                .order_by(CallbackRequest.updated_at.desc()).limit(limit)
+            ).scalars())
+
+    def since(self, start: dt.datetime) -> list[CallbackRequest]:
+        """Requests made since `start`, with their audit trails (for the summary)."""
+        with self.session() as session:
+            return list(session.execute(
+                select(CallbackRequest).where(CallbackRequest.created_at >= start)
+            ).scalars())
+
     def move(self, reference: str, to_state: str, actor: str, note: str | None = None) -> None:
         """Changes a request's state if the state machine allows it, with who and when."""
         with self.session() as session:
@@ -186,14 +209,16 @@ class CallbackStore:
             session.add(CallbackEvent(request_id=row.id, actor="notifier", action="notified"))
 
     def overdue(self, minutes: int, now: dt.datetime | None = None) -> list[CallbackRequest]:
-        """New (unclaimed) requests whose staff were last told more than `minutes` ago."""
+        """New (unclaimed) requests whose staff were last told more than `minutes` ago, or
+        never told (every notification failed) and made more than `minutes` ago."""
         cutoff = (now or utcnow()) - dt.timedelta(minutes=minutes)
+        told_long_ago = CallbackRequest.notified_at < cutoff
+        never_told = and_(CallbackRequest.notified_at.is_(None),
+                          CallbackRequest.created_at < cutoff)
         with self.session() as session:
             rows = session.execute(
                 select(CallbackRequest)
-                .where(CallbackRequest.state == NEW,
-                       CallbackRequest.notified_at.is_not(None),
-                       CallbackRequest.notified_at < cutoff)
+                .where(CallbackRequest.state == NEW, or_(told_long_ago, never_told))
                 .order_by(CallbackRequest.urgent.desc(), CallbackRequest.created_at)
             ).scalars()
             return list(rows)

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
+
+from cryptography.fernet import Fernet
 
 KEY_VARIABLE = "BOT_SENDER_KEY"
 MIN_KEY_LENGTH = 32
@@ -28,3 +31,16 @@ def sender_id(channel: str, address: str, key: bytes) -> str:
     """The id Rasa sees for `address` (a phone number, `whatsapp:+44...`, a Telegram id)."""
     digest = hmac.new(key, f"{channel}:{address}".encode(), hashlib.sha256).hexdigest()
     return f"{channel}-{digest[:32]}"
+
+
+CALLBACK_KEY_VARIABLE = "BOT_CALLBACK_KEY"
+
+
+def contact_metadata(number: str) -> dict[str, str]:
+    """The sender's own number, for "call this number", encrypted with the callback key so
+    that the tracker (where message metadata is kept) never holds it readable. Empty when
+    call backs are not set up."""
+    key = os.environ.get(CALLBACK_KEY_VARIABLE, "").strip()
+    if not key:
+        return {}
+    return {"contact": Fernet(key.encode()).encrypt(number.encode()).decode()}

@@ -25,13 +25,21 @@ from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, Us
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
 from telegram.error import TelegramError
 
 from bot.channels.config import require
-from bot.channels.identity import KEY_VARIABLE, check_key, sender_id
+from bot.channels.identity import KEY_VARIABLE, check_key, contact_metadata, sender_id
 from bot.channels.store import ChannelStore
-from bot.dialogue import intent_for_topic, payload_for_intent
+from bot.dialogue import CONTACT_PAYLOAD, intent_for_topic, payload_for_intent
 from bot.languages import LANGUAGES
 from bot.text import normalise
 
@@ -181,8 +189,10 @@ class TelegramInput(InputChannel):
             return
         for text in texts:
             collector = CollectingOutputChannel()
+            metadata = self._own_number(update) if text == CONTACT_PAYLOAD else {}
             await on_new_message(
-                UserMessage(text, collector, sender, input_channel=self.name())
+                UserMessage(text, collector, sender, input_channel=self.name(),
+                            metadata=metadata)
             )
             for message in collector.messages:
                 await self._send(chat.id, sender, message)
@@ -205,14 +215,37 @@ class TelegramInput(InputChannel):
             return None
         if text:
             return [text]
+        if self._own_number(update):
+            return [CONTACT_PAYLOAD]
         return ["/media_message"]  # voice, photo, sticker, location, file...
+
+    @staticmethod
+    def _own_number(update: Update) -> dict[str, str]:
+        """The number shared with the "share my number" button: only the user's own (a
+        forwarded contact card of someone else is not a number she chose as safe)."""
+        message = update.message
+        contact = message.contact if message else None
+        if contact is None or message is None or message.from_user is None:
+            return {}
+        if contact.user_id != message.from_user.id or not contact.phone_number:
+            return {}
+        number = contact.phone_number
+        return contact_metadata(number if number.startswith("+") else "+" + number)
 
     async def _send(self, chat_id: int, sender: str, message: dict[str, Any]) -> None:
         buttons = message.get("buttons") or []
+        markup: Any = keyboard(buttons) if buttons else None
+        share = [b for b in buttons if b.get("payload") == CONTACT_PAYLOAD]
+        if share:
+            markup = ReplyKeyboardMarkup(
+                [[KeyboardButton(share[0]["title"], request_contact=True)]],
+                one_time_keyboard=True, resize_keyboard=True,
+            )
+        elif markup is None:
+            markup = ReplyKeyboardRemove()  # the share button goes once it is not asked for
         try:
             sent = await self.bot.send_message(
-                chat_id, message.get("text") or "…",
-                reply_markup=keyboard(buttons) if buttons else None,
+                chat_id, message.get("text") or "…", reply_markup=markup,
             )
         except TelegramError as exc:
             logger.error("Telegram refused a message: %s", type(exc).__name__)

@@ -32,7 +32,7 @@ from twilio.rest import Client
 
 from bot import sms
 from bot.channels.config import require
-from bot.channels.identity import KEY_VARIABLE, check_key, sender_id
+from bot.channels.identity import KEY_VARIABLE, check_key, contact_metadata, sender_id
 from bot.channels.store import ChannelStore
 from bot.content import Content, load_configured_content
 from bot.nlu.commands import load_commands
@@ -272,6 +272,7 @@ class TwilioInput(InputChannel):
             text = "/media_message"  # answered in the user's language by the bot
         collector = CollectingOutputChannel()
         await on_new_message(
-            UserMessage(text, collector, sender, input_channel=self.name())
+            UserMessage(text, collector, sender, input_channel=self.name(),
+                        metadata=contact_metadata(address.removeprefix(WHATSAPP_PREFIX)))
         )
         await self._reply(address, sender, [message_body(m) for m in collector.messages])

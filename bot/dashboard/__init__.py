@@ -1,0 +1,1 @@
+"""The staff dashboard: where workers see, claim and close call back requests."""

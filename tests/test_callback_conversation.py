@@ -1,0 +1,186 @@
+"""The call back request through the running bot (REST channel, real model, real store):
+in English and in Arabic (right to left), a bad number re-asked, CANCEL CALL mid-form,
+STATUS, danger words mid-form, and what is (and is not) kept where."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+from sqlalchemy import select
+
+from bot.callbacks.models import CallbackEvent, CallbackRequest
+from bot.callbacks.store import CallbackStore
+from bot.content import load_content
+from tests.conftest import CALLBACK_KEY, CONTENT_DIR, Bot, Conversation
+
+CONTENT = load_content(CONTENT_DIR)
+EN = CONTENT.for_language("en")
+AR = CONTENT.for_language("ar")
+# Ofcom's drama range: a valid London number that belongs to nobody.
+NUMBER_TYPED = "020 7946 0123"
+NUMBER_E164 = "+442079460123"
+REFERENCE = re.compile(r"\b[A-Z0-9]{3}-[A-Z0-9]{3}\b")
+RLM = "\u200f"
+
+
+def store(bot: Bot) -> CallbackStore:
+    return CallbackStore(bot.settings.callback_db, CALLBACK_KEY)
+
+
+def requests_of(bot: Bot, sender: str) -> list[CallbackRequest]:
+    with store(bot).session() as session:
+        query = select(CallbackRequest).where(CallbackRequest.sender == sender)
+        return list(session.execute(query).scalars())
+
+
+def pick(chat: Conversation, title_part: str) -> None:
+    """Types the number of the shown answer whose title contains `title_part`."""
+    for button in chat.buttons:
+        if title_part in button["title"]:
+            chat.say(button["payload"])
+            return
+    raise AssertionError(f"no answer {title_part!r} in {chat.buttons}")
+
+
+def test_a_request_in_english_is_stored_before_she_is_told(chat: Conversation) -> None:
+    chat.say("can someone call me back please")
+    assert "Please do not write what happened to you here" in chat.text
+    assert EN.text("callback_ask_typed_number") in chat.text
+
+    chat.say("12345")  # not a number anyone can call: said clearly, asked again
+    assert EN.text("callback_bad_number") in chat.text
+    assert EN.text("callback_ask_typed_number") in chat.text
+
+    chat.say(NUMBER_TYPED)
+    assert EN.text("callback_ask_time") in chat.text
+    chat.say("evening")  # the answer's words work as well as its number
+    assert EN.text("callback_ask_voicemail") in chat.text
+    chat.say("7")
+    assert EN.text("callback_choose_number") in chat.text  # no answer 7: asked again
+    pick(chat, EN.text("callback_voicemail_no"))
+    assert EN.text("callback_ask_say_who") in chat.text
+    pick(chat, EN.text("callback_say_who_no"))
+    assert EN.text("callback_ask_language") in chat.text
+    pick(chat, "English")
+    assert EN.text("callback_ask_topic") in chat.text  # no interpreter question for English
+    pick(chat, "What is the NRM?")
+
+    reference = REFERENCE.search(chat.text)
+    assert reference, chat.text
+    assert EN.text("callback_how_to_cancel") in chat.text
+    [row] = requests_of(chat.bot, chat.sender)
+    assert row.reference == reference.group()
+    assert (row.state, row.safe_time, row.voicemail_ok, row.say_organisation_ok) == (
+        "new", "evening", False, False)
+    assert (row.language, row.interpreter, row.topic, row.urgent) == ("en", False, "nrm-what",
+                                                                       False)
+    assert store(chat.bot).reveal_contact(row.reference, "test") == NUMBER_E164
+
+    chat.say("status")
+    assert EN.text("callback_status_new", reference=row.reference) in chat.text
+    chat.say("call me")  # one open request is enough: she is told where it is
+    assert EN.text("callback_already_open", reference=row.reference) in chat.text
+    assert len(requests_of(chat.bot, chat.sender)) == 1
+
+
+def test_the_number_is_kept_only_encrypted(chat: Conversation) -> None:
+    chat.say("call")
+    chat.say(NUMBER_TYPED)
+    digits = "79460123"
+    with sqlite3.connect(chat.bot.settings.tracker_db) as db:
+        events = "\n".join(row[0] for row in db.execute(
+            "select data from events where sender_id = ?", (chat.sender,)))
+    assert events and digits not in events.replace(" ", "")
+    assert "[number]" in events  # the message is kept, without the number
+    logs = chat.bot.logs().replace(" ", "")
+    assert digits not in logs
+
+
+def test_cancel_call_leaves_the_form_and_books_nothing(chat: Conversation) -> None:
+    chat.say("talk to a person")
+    chat.say(NUMBER_TYPED)
+    chat.say("1")
+    chat.say("CANCEL CALL")
+    assert EN.text("callback_left_form") in chat.text
+    assert EN.text("menu_prompt") in chat.text
+    assert requests_of(chat.bot, chat.sender) == []
+    chat.say("3")  # numbers mean the menu again, not the old question
+    assert "NRM" in chat.text
+    chat.say("status")
+    assert EN.text("callback_status_none") in chat.text
+
+
+def test_cancel_call_withdraws_a_request_made(chat: Conversation) -> None:
+    make_request(chat)
+    chat.say("cancel call")
+    [row] = requests_of(chat.bot, chat.sender)
+    assert EN.text("callback_withdrawn", reference=row.reference) in chat.text
+    assert row.state == "withdrawn"
+    with store(chat.bot).session() as session:
+        trail = session.execute(select(CallbackEvent.actor, CallbackEvent.to_state).where(
+            CallbackEvent.request_id == row.id).order_by(CallbackEvent.id)).all()
+    assert [tuple(t) for t in trail] == [("survivor", "new"), ("survivor", "withdrawn")]
+    chat.say("status")
+    assert EN.text("callback_status_none") in chat.text
+
+
+def test_danger_words_mid_form_get_the_emergency_page_and_an_urgent_request(
+    chat: Conversation,
+) -> None:
+    chat.say("call me")
+    chat.say(NUMBER_TYPED)
+    chat.say("I am locked in")
+    emergency = EN.fill(EN.topics["emergency"].pages[0])
+    assert emergency in chat.text
+    assert EN.text("callback_danger_note") in chat.text
+    assert EN.text("callback_ask_time") in chat.text  # the same question, asked again
+    for _ in range(3):
+        chat.say("1")  # any time of day, voicemail yes, say who we are yes
+    pick(chat, "English")
+    pick(chat, EN.text("callback_topic_skip"))
+    [row] = requests_of(chat.bot, chat.sender)
+    assert row.urgent and row.topic is None
+
+
+def test_a_request_after_the_emergency_page_is_urgent(chat: Conversation) -> None:
+    chat.say("he is here")
+    make_request(chat)
+    [row] = requests_of(chat.bot, chat.sender)
+    assert row.urgent
+
+
+def test_a_request_in_arabic_reads_right_to_left(new_chat: Conversation) -> None:
+    chat = new_chat
+    chat.choose_language("ar")
+    chat.say(chat.number_for("/request_callback"))
+    assert AR.text("callback_intro") in chat.text.replace(RLM, "")
+    assert all(r["text"].startswith(RLM) for r in chat.replies)
+    chat.say("٠٢٠ ٧٩٤٦ ٠١٢٣")  # Arabic-Indic digits are a number too
+    assert AR.text("callback_ask_time") in chat.text.replace(RLM, "")
+    pick(chat, AR.text("callback_time_afternoon"))
+    pick(chat, AR.text("callback_voicemail_no"))
+    pick(chat, AR.text("callback_say_who_yes"))
+    pick(chat, "العربية")
+    assert AR.text("callback_ask_interpreter") in chat.text.replace(RLM, "")
+    pick(chat, AR.text("callback_interpreter_yes"))
+    pick(chat, AR.text("callback_topic_skip"))
+    [row] = requests_of(chat.bot, chat.sender)
+    saved = AR.text("callback_saved", reference=row.reference)
+    assert all(line.startswith(RLM) for r in chat.replies for line in r["text"].splitlines())
+    assert row.reference in chat.text and saved.split(row.reference)[0].strip() in chat.text
+    assert (row.language, row.interpreter, row.safe_time, row.say_organisation_ok) == (
+        "ar", True, "afternoon", True)
+    chat.say("الحالة")  # STATUS, in Arabic
+    assert AR.text("callback_status_new", reference=row.reference).split(row.reference)[0] \
+        .strip() in chat.text
+
+
+def make_request(chat: Conversation) -> None:
+    chat.say("call me")
+    chat.say(NUMBER_TYPED)
+    for _ in range(3):
+        chat.say("1")
+    pick(chat, "English")
+    pick(chat, EN.text("callback_topic_skip"))
+    assert REFERENCE.search(chat.text), chat.text
