@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
-from sqlalchemy import create_engine, text
+from sqlalchemy import MetaData, create_engine, text
 
 from bot.callbacks.staff import AccountError, add_account, verify
 from bot.callbacks.store import (
@@ -47,10 +47,9 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         found = os.environ.get("BOT_TEST_POSTGRES_URL", "")
         assert found, "set BOT_TEST_POSTGRES_URL: `make test` does, with scripts/postgres-up"
         engine = create_engine(found, future=True)
-        with engine.begin() as conn:  # a fresh schema for each test
-            conn.execute(text(
-                "drop table if exists callback_events, callback_requests, staff_accounts, "
-                "alembic_version"))
+        tables = MetaData()
+        tables.reflect(engine)
+        tables.drop_all(engine)  # a fresh schema for each test, whatever the migrations made
         engine.dispose()
     migrate(found)
     yield found
