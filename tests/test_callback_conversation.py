@@ -7,8 +7,12 @@ from __future__ import annotations
 import re
 import sqlite3
 
+import pytest
 from sqlalchemy import select
 
+from actions import callback
+from actions.callback import get_store, parse_phone
+from actions.state import State, Turn
 from bot.callbacks.models import CallbackEvent, CallbackRequest
 from bot.callbacks.store import CallbackStore
 from bot.content import load_content
@@ -184,3 +188,26 @@ def make_request(chat: Conversation) -> None:
     pick(chat, "English")
     pick(chat, EN.text("callback_topic_skip"))
     assert REFERENCE.search(chat.text), chat.text
+
+
+def test_phone_numbers_are_read_like_people_type_them() -> None:
+    assert parse_phone("020 7946 0123") == NUMBER_E164
+    assert parse_phone("+44 (0)20 7946 0123") == NUMBER_E164
+    assert parse_phone("0044 20 7946 0123") == NUMBER_E164
+    assert parse_phone("۰۲۰ ۷۹۴۶ ۰۱۲۳") == NUMBER_E164  # Persian digits
+    assert parse_phone("+33 1 99 00 12 34") == "+33199001234"  # outside the UK
+    for bad in ("12345", "hello", "", "020 7946", "+999 123 456 789", "🙂"):
+        assert parse_phone(bad) is None, bad
+
+
+def test_without_the_callback_key_she_is_told_honestly(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BOT_CALLBACK_KEY", raising=False)
+    get_store.cache_clear()
+    try:
+        state = State(topic=None, page=0, history=[], options=[], welcomed=True,
+                      all_content=CONTENT, language="en", turn=Turn("rest-x"))
+        callback.start(state)
+        assert [r.text for r in state.replies] == [EN.text("callback_unavailable")]
+        assert state.form is None
+    finally:
+        get_store.cache_clear()

@@ -232,7 +232,7 @@ def test_an_unclaimed_request_is_notified_again_after_the_sla(dashboard: Dashboa
         name = "test"
         sent: list[str] = []
 
-        async def send(self, text: str, urgent: bool) -> None:
+        async def send(self, text: str, request: object) -> None:
             self.sent.append(text)
 
     reference = new_request(dashboard.store)

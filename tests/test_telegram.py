@@ -10,18 +10,20 @@ import json
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from bot.callbacks.store import CallbackStore
 from bot.channels.telegram import CLEAR_PAYLOAD, start_payloads
 from bot.content import load_content
 from bot.stack import Stack
-from tests.conftest import CONTENT_DIR, isolated_settings
+from tests.conftest import CALLBACK_KEY, CONTENT_DIR, isolated_settings
 from tests.fakes import TELEGRAM_SECRET, TELEGRAM_TOKEN, FakeTelegram
 
 CONTENT = load_content(CONTENT_DIR)
+STAFF_CHAT = -100777  # the staff group
 _IDS = itertools.count(1)
 
 
@@ -51,6 +53,7 @@ class TelegramBot:
     fake: FakeTelegram
     port: int
     log_dir: Path
+    callback_db: str = ""
 
     def post(self, payload: dict[str, object], secret: str | None = TELEGRAM_SECRET) -> int:
         request = urllib.request.Request(
@@ -72,7 +75,8 @@ class TelegramBot:
 def start_bot(model: Path, base: Path, fake: FakeTelegram, polling: bool) -> Stack:
     settings = isolated_settings(base)
     env = {"TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN, "BOT_SENDER_KEY": "t" * 40,
-           "TELEGRAM_API_BASE": fake.url}
+           "TELEGRAM_API_BASE": fake.url, "BOT_CALLBACK_KEY": CALLBACK_KEY,
+           "STAFF_TELEGRAM_CHAT_ID": str(STAFF_CHAT)}
     if not polling:
         env["TELEGRAM_SECRET_TOKEN"] = TELEGRAM_SECRET
     stack = Stack(settings, model, webchat=False, log_dir=base / "logs", extra_env=env)
@@ -88,7 +92,8 @@ def telegram_bot(
     base = tmp_path_factory.mktemp("telegram")
     stack = start_bot(trained_model, base, fake, polling=False)
     try:
-        yield TelegramBot(fake, stack.settings.rasa_port, base / "logs")
+        yield TelegramBot(fake, stack.settings.rasa_port, base / "logs",
+                          stack.settings.callback_db)
     finally:
         stack.stop()
         fake.shutdown()
@@ -193,3 +198,64 @@ def test_polling_mode_uses_the_same_handling(
     finally:
         stack.stop()
         fake.shutdown()
+
+
+def eventually(found: Callable[[], list[dict[str, object]]]) -> list[dict[str, object]]:
+    """Staff are told in the background, after her reply: wait for it (up to 15 s)."""
+    deadline = time.monotonic() + 15
+    while not found() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return found()
+
+
+def staff_press(data: str, user: str, user_id: int) -> dict[str, object]:
+    """A button pressed under a notice in the staff group."""
+    return {"update_id": next(_IDS), "callback_query": {
+        "id": str(next(_IDS)), "chat_instance": "2", "data": data,
+        "from": {"id": user_id, "is_bot": False, "first_name": user, "username": user},
+        "message": {"message_id": 555, "date": 1700000000,
+                    "chat": {"id": STAFF_CHAT, "type": "supergroup"}, "text": "notice"}}}
+
+
+def test_a_call_back_with_the_share_button_and_the_staff_group_buttons(
+    telegram_bot: TelegramBot,
+) -> None:
+    chat, en = 7100, CONTENT.for_language("en")
+    telegram_bot.post(update(chat, "/start en"))
+    telegram_bot.post(update(chat, "call me"))
+    asked = telegram_bot.fake.called("sendMessage", chat)[-1]
+    assert asked["text"] == en.text("callback_ask_shared_number")
+    keyboard = json.loads(str(asked["reply_markup"]))["keyboard"]
+    assert keyboard == [[{"text": en.text("button_share_number"), "request_contact": True}]]
+
+    shared = {"phone_number": "447700900555", "first_name": "T", "user_id": chat}
+    telegram_bot.post(update(chat, contact=shared))
+    assert en.text("callback_ask_time") in telegram_bot.texts(chat)[-1]
+    for answer in ("4", "2", "2", "1"):  # any time, no voicemail, do not say who, English
+        telegram_bot.post(button_press(chat, answer))
+    telegram_bot.post(update(chat, "8"))  # no topic
+    reference = telegram_bot.texts(chat)[-3].rsplit(" ", 1)[-1].rstrip(".")
+    store = CallbackStore(telegram_bot.callback_db, CALLBACK_KEY)
+    row = store.get(reference)
+    assert (row.safe_time, row.voicemail_ok, row.language) == ("any", False, "en")
+    assert store.reveal_contact(reference, "test") == "+447700900555"
+
+    [notice] = eventually(lambda: telegram_bot.fake.called("sendMessage", STAFF_CHAT))
+    assert f"New call back request {reference}" in str(notice["text"])
+    assert "447700900555" not in json.dumps(notice)
+    [[claim]] = json.loads(str(notice["reply_markup"]))["inline_keyboard"]
+    assert claim == {"text": "Claim", "callback_data": f"staff:claim:{reference}"}
+
+    telegram_bot.post(button_press(chat, f"staff:claim:{reference}"))  # not the staff group
+    assert store.get(reference).state == "new"
+    telegram_bot.post(staff_press(f"staff:claim:{reference}", "ana", 501))
+    row = store.get(reference)
+    assert (row.state, row.claimed_by) == ("claimed", "telegram:ana")
+    [edited] = telegram_bot.fake.called("editMessageText", STAFF_CHAT)
+    assert str(edited["text"]).endswith("Claimed by telegram:ana.")
+    buttons = json.loads(str(edited["reply_markup"]))["inline_keyboard"][0]
+    assert [b["text"] for b in buttons] == ["Done", "Couldn't reach"]
+    telegram_bot.post(staff_press(f"staff:done:{reference}", "bea", 502))  # not hers
+    assert store.get(reference).state == "claimed"
+    telegram_bot.post(staff_press(f"staff:done:{reference}", "ana", 501))
+    assert store.get(reference).state == "done"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import sqlite3
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,14 +17,16 @@ from pathlib import Path
 import pytest
 
 from bot import sms
+from bot.callbacks.store import CallbackStore
 from bot.channels.twilio import OVERFLOW_MARK
 from bot.content import load_content
 from bot.stack import Stack
-from tests.conftest import CONTENT_DIR, isolated_settings
+from tests.conftest import CALLBACK_KEY, CONTENT_DIR, isolated_settings
 from tests.fakes import ACCOUNT, BOT_NUMBER, PUBLIC_URL, TOKEN, FakeTwilio, signed_post
 
 CONTENT = load_content(CONTENT_DIR)
 MAX_SEGMENTS = 6
+DUTY_PHONE = "+447700900998"  # the staff duty phone (fictional)
 
 
 @dataclasses.dataclass
@@ -32,6 +35,7 @@ class TwilioBot:
     port: int
     data_dir: Path
     log_dir: Path
+    callback_db: str = ""
 
     def post(self, path: str, params: dict[str, str], signature: str | None = None) -> int:
         return signed_post(self.port, path, params, signature)
@@ -57,11 +61,13 @@ def twilio_bot(
         "TWILIO_SMS_NUMBER": BOT_NUMBER, "TWILIO_WHATSAPP_NUMBER": f"whatsapp:{BOT_NUMBER}",
         "BOT_SENDER_KEY": "k" * 40, "BOT_PUBLIC_URL": PUBLIC_URL,
         "TWILIO_API_BASE": fake.url, "BOT_SMS_MAX_SEGMENTS": str(MAX_SEGMENTS),
+        "BOT_CALLBACK_KEY": CALLBACK_KEY, "STAFF_DUTY_PHONE": DUTY_PHONE,
     }
     stack = Stack(settings, trained_model, webchat=False, log_dir=base / "logs", extra_env=env)
     stack.start()
     try:
-        yield TwilioBot(fake, settings.rasa_port, settings.data_dir, base / "logs")
+        yield TwilioBot(fake, settings.rasa_port, settings.data_dir, base / "logs",
+                        settings.callback_db)
     finally:
         stack.stop()
         fake.shutdown()
@@ -197,3 +203,24 @@ def test_no_phone_number_reaches_rasa_or_the_logs(twilio_bot: TwilioBot) -> None
         senders = [row[0] for row in db.execute("select distinct sender_id from events")]
     assert senders and not any(number.lstrip("+") in s for s in senders)
     assert all(s.startswith(("sms-", "whatsapp-")) for s in senders)
+
+
+def test_a_call_back_to_the_number_she_texts_from(twilio_bot: TwilioBot) -> None:
+    number, en = new_number(), CONTENT.for_language("en")
+    twilio_bot.text(number, "hi")
+    twilio_bot.text(number, "1")  # English
+    twilio_bot.text(number, "please call me")
+    asked = twilio_bot.fake.to(number)[-1]
+    assert asked.startswith(en.text("callback_ask_this_number"))
+    assert "1. " + en.text("callback_this_number_yes") in asked
+    for answer in ("1", "3", "2", "1", "1", "8"):  # this number, evening, no voicemail, ...
+        twilio_bot.text(number, answer)
+    reference = twilio_bot.fake.to(number)[-3].rsplit(" ", 1)[-1].rstrip(".")
+    store = CallbackStore(twilio_bot.callback_db, CALLBACK_KEY)
+    assert store.get(reference).safe_time == "evening"
+    assert store.reveal_contact(reference, "test") == number
+    deadline = time.monotonic() + 15
+    while not twilio_bot.fake.to(DUTY_PHONE) and time.monotonic() < deadline:
+        time.sleep(0.1)  # staff are told in the background, after her reply
+    [notice] = twilio_bot.fake.to(DUTY_PHONE)
+    assert reference in notice and number not in notice and number[1:] not in notice

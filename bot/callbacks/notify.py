@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any, Protocol
 
-from bot.callbacks.models import CallbackRequest
+from bot.callbacks.models import CLAIMED, COULD_NOT_REACH, NEW, CallbackRequest
 from bot.languages import english_name
 
 logger = logging.getLogger(__name__)
@@ -47,10 +47,25 @@ def notice_text(request: CallbackRequest, reminder: bool = False) -> str:
     return "\n".join(lines)
 
 
+# Buttons under a notice in the staff Telegram group: what each does to the request.
+STAFF_BUTTONS = {"claim": "Claim", "done": "Done", "unreachable": "Couldn't reach"}
+STAFF_PREFIX = "staff"
+
+
+def staff_keyboard(reference: str, state: str) -> Any:
+    """Claim for a request nobody has; Done and Couldn't reach once someone has it."""
+    from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+    actions = {NEW: ["claim"], COULD_NOT_REACH: ["claim"], CLAIMED: ["done", "unreachable"]}
+    row = [InlineKeyboardButton(STAFF_BUTTONS[a], callback_data=f"{STAFF_PREFIX}:{a}:{reference}")
+           for a in actions.get(state, [])]
+    return InlineKeyboardMarkup([row]) if row else None
+
+
 class Target(Protocol):
     name: str
 
-    async def send(self, text: str, urgent: bool) -> None: ...
+    async def send(self, text: str, request: CallbackRequest) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -60,12 +75,13 @@ class TelegramGroup:
     api_base: str | None = None
     name: str = "Telegram staff group"
 
-    async def send(self, text: str, urgent: bool) -> None:
+    async def send(self, text: str, request: CallbackRequest) -> None:
         from telegram import Bot
 
         base = f"{self.api_base}/bot" if self.api_base else "https://api.telegram.org/bot"
         async with Bot(self.token, base_url=base) as bot:
-            await bot.send_message(self.chat_id, text)
+            await bot.send_message(self.chat_id, text,
+                                   reply_markup=staff_keyboard(request.reference, request.state))
 
 
 @dataclass(frozen=True)
@@ -77,7 +93,7 @@ class DutyPhone:
     api_base: str | None = None
     name: str = "duty phone SMS"
 
-    async def send(self, text: str, urgent: bool) -> None:
+    async def send(self, text: str, request: CallbackRequest) -> None:
         from bot.channels.twilio import twilio_client
 
         client = twilio_client(self.account_sid, self.auth_token, self.api_base)
@@ -97,7 +113,7 @@ class Email:
     starttls: bool = True
     name: str = "e-mail"
 
-    async def send(self, text: str, urgent: bool) -> None:
+    async def send(self, text: str, request: CallbackRequest) -> None:
         message = EmailMessage()
         message["From"], message["To"] = self.sender, ", ".join(self.recipients)
         message["Subject"] = text.splitlines()[0]
@@ -143,7 +159,7 @@ async def notify(targets: list[Any], request: CallbackRequest, reminder: bool = 
     failed = []
     for target in targets:
         try:
-            await target.send(text, request.urgent)
+            await target.send(text, request)
         except Exception as exc:  # noqa: BLE001 - any failure of one target is reported
             logger.error("Could not notify %s: %s", target.name, type(exc).__name__)
             failed.append(target.name)

@@ -36,11 +36,15 @@ from telegram import (
 )
 from telegram.error import TelegramError
 
+from bot.callbacks.notify import staff_keyboard
+from bot.callbacks.store import CallbackStore, migrate
 from bot.channels.config import require
 from bot.channels.identity import KEY_VARIABLE, check_key, contact_metadata, sender_id
 from bot.channels.store import ChannelStore
+from bot.channels.telegram_staff import is_staff_button, press
 from bot.dialogue import CONTACT_PAYLOAD, intent_for_topic, payload_for_intent
 from bot.languages import LANGUAGES
+from bot.settings import load_settings
 from bot.text import normalise
 
 logger = logging.getLogger(__name__)
@@ -119,6 +123,7 @@ class TelegramInput(InputChannel):
         self.bot = Bot(settings.token, base_url=base)
         self.store = ChannelStore(settings.data_dir / "channels.db")
         self.topic_ids = set(REQUIRED_TOPICS)
+        self._callbacks: CallbackStore | None = None  # staff buttons; opened on first use
 
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
@@ -180,6 +185,10 @@ class TelegramInput(InputChannel):
         if not self.store.first_time(f"telegram-update-{update.update_id}"):
             return  # Telegram retries a webhook it thinks failed
         chat = update.effective_chat
+        query = update.callback_query
+        if query and chat and is_staff_button(query.data or ""):
+            await self._staff_press(update)
+            return
         if chat is None or chat.type != "private" or update.edited_message:
             return  # groups and channels, and edits of old messages: ignored on purpose
         sender = sender_id("telegram", str(chat.id), self.settings.sender_key)
@@ -218,6 +227,34 @@ class TelegramInput(InputChannel):
         if self._own_number(update):
             return [CONTACT_PAYLOAD]
         return ["/media_message"]  # voice, photo, sticker, location, file...
+
+    async def _staff_press(self, update: Update) -> None:
+        """A Claim / Done / Couldn't reach press in the staff group (and only there)."""
+        query, chat = update.callback_query, update.effective_chat
+        assert query is not None and chat is not None
+        staff_chat = os.environ.get("STAFF_TELEGRAM_CHAT_ID", "").strip()
+        if not staff_chat or str(chat.id) != staff_chat:
+            await query.answer()
+            return  # a staff button forwarded elsewhere does nothing
+        user = query.from_user
+        worker = "telegram:" + (user.username or user.first_name or "staff")
+        result = await asyncio.to_thread(press, self._callback_store(), query.data or "", worker)
+        await query.answer(result.answer)
+        if result.text and query.message is not None:
+            try:
+                await self.bot.edit_message_text(
+                    result.text, chat_id=chat.id, message_id=query.message.message_id,
+                    reply_markup=staff_keyboard(result.reference or "", result.state or ""),
+                )
+            except TelegramError as exc:
+                logger.warning("Could not update the staff notice: %s", type(exc).__name__)
+
+    def _callback_store(self) -> CallbackStore:
+        if self._callbacks is None:
+            url = load_settings().callback_db
+            migrate(url)
+            self._callbacks = CallbackStore(url, None)  # states only: no key, no numbers
+        return self._callbacks
 
     @staticmethod
     def _own_number(update: Update) -> dict[str, str]:
