@@ -1,4 +1,5 @@
-"""Starts and stops the three processes of a local deployment: actions, Rasa, web chat."""
+"""Starts and stops the processes of a local deployment: actions, Rasa, web chat, and the
+staff dashboard when call backs and its secret are set."""
 
 from __future__ import annotations
 
@@ -30,6 +31,38 @@ def write_credentials(settings: Settings, env: dict[str, str]) -> tuple[Path, li
     path = settings.data_dir / "credentials.yml"
     path.write_text(yaml.safe_dump(found), encoding="utf-8")
     return path, lines
+
+
+def callback_setup(settings: Settings, env: dict[str, str]) -> tuple[bool, list[str]]:
+    """Whether the staff dashboard runs, and lines saying what is on; a bad setting stops
+    the start with its name."""
+    from cryptography.fernet import Fernet
+
+    from bot.callbacks.hours import HoursError, WorkingHours
+    from bot.callbacks.notify import targets_from_env
+
+    try:
+        WorkingHours.parse(settings.working_hours)
+    except HoursError as exc:
+        raise StackError(f"BOT_WORKING_HOURS: {exc}") from None
+    key = env.get("BOT_CALLBACK_KEY", "").strip()
+    if not key:
+        return False, ["Call backs:      off (set BOT_CALLBACK_KEY: python -c 'from "
+                       "cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')"]
+    try:
+        Fernet(key.encode())
+    except ValueError:
+        raise StackError("BOT_CALLBACK_KEY is not a Fernet key (32 url-safe base64 bytes); "
+                         "make one with Fernet.generate_key()") from None
+    targets = ", ".join(t.name for t in targets_from_env(env)) or "none (see .env.example)"
+    lines = [f"Call backs:      on; staff told by: {targets}"]
+    secret = env.get("BOT_DASHBOARD_SECRET", "").strip()
+    if len(secret) < 32:
+        lines.append("Staff dashboard: off (set BOT_DASHBOARD_SECRET, 32+ characters)")
+        return False, lines
+    lines.append(f"Staff dashboard: http://localhost:{settings.dashboard_port}/ "
+                 "(accounts: .venv/bin/bot staff add NAME)")
+    return True, lines
 
 
 def write_endpoints(settings: Settings) -> Path:
@@ -67,6 +100,7 @@ class Stack:
         env["BOT_RASA_PORT"] = str(self.settings.rasa_port)
         env["BOT_ACTIONS_PORT"] = str(self.settings.actions_port)
         env["BOT_WEBCHAT_PORT"] = str(self.settings.webchat_port)
+        env["BOT_DASHBOARD_PORT"] = str(self.settings.dashboard_port)
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
         env["RASA_TELEMETRY_ENABLED"] = "false"  # privacy: nothing leaves the machine
@@ -85,6 +119,10 @@ class Stack:
         }
         if self.webchat:
             commands["webchat"] = [sys.executable, "-m", "bot.webchat.server"]
+        dashboard, lines = callback_setup(s, self.environment())
+        self.channel_lines += lines
+        if dashboard:
+            commands["dashboard"] = [sys.executable, "-m", "bot.dashboard.server"]
         return commands
 
     def health_urls(self) -> dict[str, str]:
@@ -93,6 +131,7 @@ class Stack:
             "actions": f"http://127.0.0.1:{s.actions_port}/health",
             "rasa": f"http://127.0.0.1:{s.rasa_port}/",
             "webchat": f"http://127.0.0.1:{s.webchat_port}/health",
+            "dashboard": f"http://127.0.0.1:{s.dashboard_port}/health",
         }
 
     def start(self, timeout: float = 180.0) -> None:
