@@ -104,66 +104,63 @@ def parse_phone(text: str) -> str | None:
 def start(state: State) -> None:
     """CALL, "talk to a person", the menu item: the first question, unless a request is
     already open (then where it is) or call backs are not set up (then the Helpline)."""
-    content, turn = state.content, state.turn
-    store = get_store()
-    if store is None:
-        state.say(Reply(content.text("callback_unavailable")))
+    content = state.content
+    found = _open_requests(state)
+    if found is None:
         return
-    try:
-        open_requests = store.open_for_sender(turn.sender)
-    except Exception:  # noqa: BLE001 - a database fault must still get an honest answer
-        logger.exception("The callback store could not be read")
-        state.say(Reply(content.text("callback_unavailable")))
-        return
-    if open_requests:
-        latest = open_requests[-1]
-        state.say(Reply(content.text("callback_already_open", reference=latest.reference)),
+    if found[1]:
+        state.say(Reply(content.text("callback_already_open", reference=found[1][-1].reference)),
                   Reply(content.text("callback_how_to_cancel")))
         return
     state.leave_topic()
-    state.form = {"step": _first_step(turn), "urgent": state.urgent}
+    state.form = {"step": _first_step(state.turn), "urgent": state.urgent}
     state.say(Reply(content.text("callback_intro")))
     _ask(state)
 
 
 def status(state: State) -> None:
     content = state.content
-    requests = _open_requests(state)
-    if requests is None:
+    found = _open_requests(state, say_none=True)
+    if found is None:
         return
-    if not requests:
-        state.say(Reply(content.text("callback_status_none")))
-        return
-    for request in requests:
+    for request in found[1]:
         state.say(Reply(content.text(STATUS_TEXT[request.state], reference=request.reference)))
     state.say(Reply(content.text("callback_how_to_cancel")))
 
 
 def withdraw(state: State) -> None:
     """CANCEL CALL outside the form: every open request of this sender is withdrawn."""
-    content = state.content
-    requests = _open_requests(state)
-    if requests is None:
+    found = _open_requests(state, say_none=True)
+    if found is None:
         return
-    if not requests:
-        state.say(Reply(content.text("callback_status_none")))
-        return
-    store = get_store()
-    assert store is not None
+    store, requests = found
     for request in requests:
         try:
             store.move(request.reference, WITHDRAWN, actor="survivor")
         except StoreError:
             continue  # a worker closed it a moment ago: nothing to withdraw
-        state.say(Reply(content.text("callback_withdrawn", reference=request.reference)))
+        state.say(Reply(state.content.text("callback_withdrawn", reference=request.reference)))
 
 
-def _open_requests(state: State) -> list[Any] | None:
+def _open_requests(
+    state: State, say_none: bool = False
+) -> tuple[CallbackStore, list[Any]] | None:
+    """The store and this sender's open requests; None, with the reason said, when call
+    backs are off, the store cannot be read, or (`say_none`) there are none."""
+    content = state.content
     store = get_store()
-    if store is None:
-        state.say(Reply(state.content.text("callback_unavailable")))
+    try:
+        requests = store.open_for_sender(state.turn.sender) if store else None
+    except Exception:  # noqa: BLE001 - a database fault must still get an honest answer
+        logger.exception("The callback store could not be read")
+        requests = None
+    if store is None or requests is None:
+        state.say(Reply(content.text("callback_unavailable")))
         return None
-    return store.open_for_sender(state.turn.sender)
+    if say_none and not requests:
+        state.say(Reply(content.text("callback_status_none")))
+        return None
+    return store, requests
 
 
 # ------------------------------------------------------------------ inside the form
@@ -177,10 +174,12 @@ def answer(state: State, intent: str | None, entities: dict[str, str], text: str
     assert form is not None
     if answer_for(intent, content.topics) == "emergency":
         form["urgent"] = state.urgent = True
-        state.go_to("emergency")
-        state.show_page()
-        state.leave_topic()
+        _show_emergency(state, 0)
         state.say(Reply(content.text("callback_danger_note")))
+        _ask(state)
+        return
+    if intent == "more" and "emergency_page" in form:  # MORE under the emergency page
+        _show_emergency(state, form["emergency_page"] + 1)
         _ask(state)
         return
     if intent in ("cancel_callback", "menu"):
@@ -221,6 +220,16 @@ def answer(state: State, intent: str | None, entities: dict[str, str], text: str
     else:
         form[step] = value
     _advance(state)
+
+
+def _show_emergency(state: State, page: int) -> None:
+    """The emergency page (MORE goes on through it), the questions kept where they were."""
+    assert state.form is not None
+    last = render.page_count(state.content, "emergency") - 1
+    state.form["emergency_page"] = min(page, last)
+    state.go_to("emergency", min(page, last))
+    state.show_page()
+    state.leave_topic()
 
 
 def leave(state: State) -> None:

@@ -19,6 +19,7 @@ from bot.settings import PROJECT_ROOT, Settings, load_settings
 CONTENT_DIR = PROJECT_ROOT / "content"
 # A Fernet key for the callback store in tests (generated once; not a secret of anything).
 CALLBACK_KEY = "Jq7m3x0y0WvYb0m7l3o1rZl3m4w6mY1q3VbF9c2sZ5E="
+DASHBOARD_SECRET = "test-dashboard-secret-" + "x" * 20
 
 
 def free_port() -> int:
@@ -52,6 +53,10 @@ class Bot:
     @property
     def rest_url(self) -> str:
         return f"http://127.0.0.1:{self.settings.rasa_port}/webhooks/rest/webhook"
+
+    @property
+    def dashboard_url(self) -> str:
+        return f"http://127.0.0.1:{self.settings.dashboard_port}"
 
     @property
     def webchat_url(self) -> str:
@@ -113,6 +118,7 @@ def isolated_settings(base: Path) -> Settings:
         rasa_port=free_port(),
         actions_port=free_port(),
         webchat_port=free_port(),
+        dashboard_port=free_port(),
     )
 
 
@@ -124,7 +130,10 @@ def running_bot(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -
     base = tmp_path_factory.mktemp("bot")
     settings = isolated_settings(base)
     stack = Stack(settings, trained_model, log_dir=base / "logs",
-                  extra_env={"BOT_CALLBACK_KEY": CALLBACK_KEY})
+                  extra_env={"BOT_CALLBACK_KEY": CALLBACK_KEY,
+                             "BOT_DASHBOARD_SECRET": DASHBOARD_SECRET,
+                             # urllib's cookie jar keeps Secure cookies for https only
+                             "BOT_DASHBOARD_SECURE_COOKIES": "no"})
     stack.start()
     try:
         yield Bot(settings, base / "logs")

@@ -4,8 +4,11 @@ STATUS, danger words mid-form, and what is (and is not) kept where."""
 
 from __future__ import annotations
 
+import http.cookiejar
 import re
 import sqlite3
+import urllib.parse
+import urllib.request
 
 import pytest
 from sqlalchemy import select
@@ -14,6 +17,7 @@ from actions import callback
 from actions.callback import get_store, parse_phone
 from actions.state import State, Turn
 from bot.callbacks.models import CallbackEvent, CallbackRequest
+from bot.callbacks.staff import add_account
 from bot.callbacks.store import CallbackStore
 from bot.content import load_content
 from tests.conftest import CALLBACK_KEY, CONTENT_DIR, Bot, Conversation
@@ -139,6 +143,9 @@ def test_danger_words_mid_form_get_the_emergency_page_and_an_urgent_request(
     assert emergency in chat.text
     assert EN.text("callback_danger_note") in chat.text
     assert EN.text("callback_ask_time") in chat.text  # the same question, asked again
+    chat.say("more")  # the emergency page's own footer says MORE: it goes on
+    assert EN.fill(EN.topics["emergency"].pages[1]) in chat.text
+    assert EN.text("callback_ask_time") in chat.text
     for _ in range(3):
         chat.say("1")  # any time of day, voicemail yes, say who we are yes
     pick(chat, "English")
@@ -211,3 +218,20 @@ def test_without_the_callback_key_she_is_told_honestly(monkeypatch: pytest.Monke
         assert state.form is None
     finally:
         get_store.cache_clear()
+
+
+def test_a_request_made_in_the_chat_is_on_the_staff_dashboard(chat: Conversation) -> None:
+    """Through the running stack: the dashboard process `bot run` starts sees the request."""
+    make_request(chat)
+    [row] = requests_of(chat.bot, chat.sender)
+    add_account(store(chat.bot), f"w{chat.sender[:8]}", "a long test password", "staff")
+    browser = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    login = browser.open(chat.bot.dashboard_url + "/login").read().decode()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', login)
+    assert token
+    form = urllib.parse.urlencode({"csrf_token": token.group(1), "password":
+                                   "a long test password", "username": f"w{chat.sender[:8]}"})
+    page = browser.open(chat.bot.dashboard_url + "/login", data=form.encode()).read().decode()
+    assert row.reference in page and "Open requests" in page
+    assert NUMBER_E164 not in page and "7946" not in page

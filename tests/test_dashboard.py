@@ -61,7 +61,8 @@ def dashboard(tmp_path: Path) -> Iterator[Dashboard]:
     store = CallbackStore(url, Fernet.generate_key().decode())
     add_account(store, "worker", PASSWORD, "staff")
     add_account(store, "boss", PASSWORD, "admin")
-    app = create_app(store, DashboardConfig(secret_key="s" * 40))
+    app = create_app(store, DashboardConfig(secret_key="s" * 40),
+                     {"nrm-what": "What is the NRM?"})
     server = make_server("127.0.0.1", free_port(), app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -117,7 +118,7 @@ def test_a_worker_signs_in_claims_reveals_and_records_the_outcome(
     assert reference in first.inner_text() and "URGENT" in first.inner_text()
     text = first.inner_text()
     for shown in ("NO voicemail", "do NOT say who we are", "Safe time: evening",
-                  "Language: Tigrinya", "interpreter needed"):
+                  "Language: Tigrinya", "interpreter needed", "About: What is the NRM?"):
         assert shown in text, shown
     assert older in cards.nth(1).inner_text()
     assert NUMBER not in page.content()

@@ -73,7 +73,10 @@ class DashboardConfig:
     behind_proxy: bool = False
 
 
-def create_app(store: CallbackStore, config: DashboardConfig) -> Flask:
+def create_app(
+    store: CallbackStore, config: DashboardConfig, topic_titles: dict[str, str] | None = None
+) -> Flask:
+    """`topic_titles`: topic id to its English title, to show what a call is about."""
     if len(config.secret_key) < 32:
         raise ValueError("the dashboard's secret key must be at least 32 characters")
     app = Flask(__name__)
@@ -133,6 +136,7 @@ def create_app(store: CallbackStore, config: DashboardConfig) -> Flask:
     @app.context_processor
     def helpers() -> dict[str, Any]:
         return {"times": TIMES, "language_name": english_name, "state_name": STATE_NAMES,
+                "topic_title": lambda topic: (topic_titles or {}).get(topic, topic),
                 "age": _age, "uk_time": _uk_time, "ADMIN": ADMIN, "outcomes": OUTCOMES}
 
     @app.get("/health")

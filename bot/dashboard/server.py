@@ -11,6 +11,7 @@ from werkzeug.serving import make_server
 from bot.callbacks.jobs import start_in_background
 from bot.callbacks.store import CallbackStore, migrate
 from bot.channels.identity import CALLBACK_KEY_VARIABLE
+from bot.content import load_configured_content
 from bot.dashboard.app import DashboardConfig, create_app
 from bot.settings import load_settings
 
@@ -38,8 +39,10 @@ def main() -> None:
     migrate(settings.callback_db)
     store = CallbackStore(settings.callback_db, os.environ.get(CALLBACK_KEY_VARIABLE) or None)
     start_in_background(store, settings.sla_minutes, settings.callback_retention_days)
-    server = make_server(settings.host, settings.dashboard_port, create_app(store, config),
-                         threaded=True)
+    content = load_configured_content()
+    titles = {topic_id: content.fill(topic.title) for topic_id, topic in content.topics.items()}
+    app = create_app(store, config, titles)
+    server = make_server(settings.host, settings.dashboard_port, app, threaded=True)
     logging.getLogger(__name__).info("Staff dashboard on http://%s:%d", settings.host,
                                      settings.dashboard_port)
     server.serve_forever()
