@@ -170,6 +170,9 @@ def test_a_request_in_arabic_reads_right_to_left(new_chat: Conversation) -> None
     chat.say("٠٢٠ ٧٩٤٦ ٠١٢٣")  # Arabic-Indic digits are a number too
     assert AR.text("callback_ask_time") in chat.text.replace(RLM, "")
     pick(chat, AR.text("callback_time_afternoon"))
+    chat.say("انا في خطر")  # "I am in danger", mid-form: the emergency page, in Arabic
+    assert AR.fill(AR.topics["emergency"].pages[0]) in chat.text.replace(RLM, "")
+    assert AR.text("callback_ask_voicemail") in chat.text.replace(RLM, "")
     pick(chat, AR.text("callback_voicemail_no"))
     pick(chat, AR.text("callback_say_who_yes"))
     pick(chat, "العربية")
@@ -182,6 +185,7 @@ def test_a_request_in_arabic_reads_right_to_left(new_chat: Conversation) -> None
     assert row.reference in chat.text and saved.split(row.reference)[0].strip() in chat.text
     assert (row.language, row.interpreter, row.safe_time, row.say_organisation_ok) == (
         "ar", True, "afternoon", True)
+    assert row.urgent
     chat.say("الحالة")  # STATUS, in Arabic
     assert AR.text("callback_status_new", reference=row.reference).split(row.reference)[0] \
         .strip() in chat.text
