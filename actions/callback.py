@@ -14,6 +14,7 @@ import asyncio
 import datetime as dt
 import logging
 import os
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -39,6 +40,7 @@ DEFAULT_REGION = "GB"  # numbers typed without +country code are read as UK numb
 
 YES_NO = {
     "this_number": ("callback_this_number_yes", "callback_this_number_no"),
+    "confirm_number": ("callback_this_number_yes", "callback_this_number_no"),
     "voicemail": ("callback_voicemail_yes", "callback_voicemail_no"),
     "say_who": ("callback_say_who_yes", "callback_say_who_no"),
     "interpreter": ("callback_interpreter_yes", "callback_interpreter_no"),
@@ -46,6 +48,15 @@ YES_NO = {
 TIMES = ("morning", "afternoon", "evening", "any")
 # The order of the questions after the number; `interpreter` is skipped for English calls.
 STEPS = ("time", "voicemail", "say_who", "language", "interpreter", "topic")
+# Inside the questions, a classifier's guess of "emergency" must be this sure (a margin; see
+# bot/nlu/linear.py) before it interrupts: "I don't know" once came out as emergency at 0.38.
+# Danger phrases are decided by word list with confidence 1.0 and always interrupt.
+FORM_EMERGENCY_CONFIDENCE = 0.6
+# Bad input answered with its own explanation before the question is asked again.
+BAD_INPUT = {"empty_message": "empty_message", "too_long": "too_long",
+             "unsupported_script": "unsupported_script", "media_message": "media_only_text"}
+# Where an answer's short form ends: "Yes, you may..." (also Arabic, Chinese commas).
+ANSWER_PARTS = re.compile(r"[,،、，]")
 STATUS_TEXT = {
     "new": "callback_status_new",
     CLAIMED: "callback_status_claimed",
@@ -139,6 +150,7 @@ def withdraw(state: State) -> None:
             store.move(request.reference, WITHDRAWN, actor="survivor")
         except StoreError:
             continue  # a worker closed it a moment ago: nothing to withdraw
+        _notify_later(store, request.reference)  # whoever has it must not call now
         state.say(Reply(state.content.text("callback_withdrawn", reference=request.reference)))
 
 
@@ -172,12 +184,15 @@ def answer(state: State, intent: str | None, entities: dict[str, str], text: str
     content, turn = state.content, state.turn
     form = state.form
     assert form is not None
-    if answer_for(intent, content.topics) == "emergency":
+    emergency = answer_for(intent, content.topics) == "emergency"
+    if emergency and turn.confidence >= FORM_EMERGENCY_CONFIDENCE:
         form["urgent"] = state.urgent = True
         _show_emergency(state, 0)
         state.say(Reply(content.text("callback_danger_note")))
         _ask(state)
         return
+    if emergency:  # a guess, not sure enough to interrupt: the 999 line, then the question
+        state.say(Reply(content.text("disclaimer_line")))
     if intent == "more" and "emergency_page" in form:  # MORE under the emergency page
         _show_emergency(state, form["emergency_page"] + 1)
         _ask(state)
@@ -190,6 +205,10 @@ def answer(state: State, intent: str | None, entities: dict[str, str], text: str
     if step == "submit":  # saving failed before: any message tries again
         submit(state)
         return
+    if intent in BAD_INPUT:
+        state.say(Reply(content.text(BAD_INPUT[intent])))
+        _ask(state)
+        return
     if step in ("typed_number", "shared_number"):
         contact = own_contact(turn) if intent == "callback_contact" else None
         if contact is None:
@@ -199,7 +218,10 @@ def answer(state: State, intent: str | None, entities: dict[str, str], text: str
                 state.say(Reply(content.text("callback_bad_number")))
                 _ask(state)
                 return
-            contact = store.fernet.encrypt(number.encode()).decode()
+            form["contact"] = store.fernet.encrypt(number.encode()).decode()
+            form["step"] = "confirm_number"  # a typo would call a stranger: read it back
+            _ask(state)
+            return
         form["contact"] = contact
         _advance(state)
         return
@@ -210,10 +232,11 @@ def answer(state: State, intent: str | None, entities: dict[str, str], text: str
         _ask(state)
         return
     value = choices[picked][1]
-    if step == "this_number":
+    if step in ("this_number", "confirm_number"):
         if value:
-            form["contact"] = own_contact(turn)
+            form["contact"] = own_contact(turn) if step == "this_number" else form["contact"]
         else:
+            form.pop("contact", None)
             form["step"] = "typed_number"
             _ask(state)
             return
@@ -279,6 +302,7 @@ QUESTIONS = {
     "this_number": "callback_ask_this_number",
     "typed_number": "callback_ask_typed_number",
     "shared_number": "callback_ask_shared_number",
+    "confirm_number": "callback_confirm_number",
     "time": "callback_ask_time",
     "voicemail": "callback_ask_voicemail",
     "say_who": "callback_ask_say_who",
@@ -292,7 +316,8 @@ def _ask(state: State) -> None:
     content = state.content
     assert state.form is not None
     step = state.form["step"]
-    text = content.text(QUESTIONS[step])
+    shown = _readable_number(state.form) if step == "confirm_number" else {}
+    text = content.text(QUESTIONS[step], **shown)
     if step == "typed_number":
         state.say(Reply(text))
     elif step == "shared_number":
@@ -302,6 +327,16 @@ def _ask(state: State) -> None:
         buttons = tuple(Button(f"{n}. {t}", str(n)) for n, t in enumerate(titles, 1))
         state.say(Reply(text, buttons))
     state.options = []  # a typed number answers the question, not an older list
+
+
+def _readable_number(form: dict[str, Any]) -> dict[str, str]:
+    """The typed number, decrypted and grouped as people read it (+44 20 7946 0123)."""
+    store = get_store()
+    assert store is not None
+    number = store.fernet.decrypt(str(form["contact"]).encode()).decode()
+    parsed = phonenumbers.parse(number)
+    return {"number": phonenumbers.format_number(
+        parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)}
 
 
 def _picked(
@@ -317,8 +352,8 @@ def _picked(
     if not typed:
         return None
     for index, (title, _) in enumerate(choices):
-        words = normalise(title)
-        if typed in (words, normalise(title.split(",")[0])):
+        first_part = ANSWER_PARTS.split(title, maxsplit=1)[0]  # "Yes" of "Yes, you may..."
+        if typed in (normalise(title), normalise(first_part)):
             return index
     return None
 

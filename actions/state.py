@@ -26,13 +26,18 @@ class Turn:
     sender: str
     channel: str | None = None
     contact: str | None = None
+    # How sure NLU is of the intent (1.0 for command words and danger phrases).
+    confidence: float = 1.0
 
     @classmethod
     def from_tracker(cls, tracker: Tracker) -> Turn:
-        metadata = tracker.latest_message.get("metadata") or {}
+        message = tracker.latest_message
+        metadata = message.get("metadata") or {}
         contact = metadata.get("contact") if isinstance(metadata, dict) else None
+        confidence = (message.get("intent") or {}).get("confidence")
         return cls(tracker.sender_id, tracker.get_latest_input_channel(),
-                   contact if isinstance(contact, str) else None)
+                   contact if isinstance(contact, str) else None,
+                   float(confidence) if isinstance(confidence, int | float) else 1.0)
 
 
 @lru_cache(maxsize=1)

@@ -30,7 +30,7 @@ from bot.stack import Stack  # noqa: E402
 from bot.training import ensure_model  # noqa: E402
 from tests.conftest import isolated_settings  # noqa: E402
 
-QUESTIONS = ["call me", "020 7946 0123", "1", "1", "1", "1"]  # ... English: then the topic
+QUESTIONS = ["call me", "020 7946 0123", "1", "1", "1", "1", "1"]  # ... English: then the topic
 SUBMIT = "8"  # "skip the topic": the request is committed and she is told
 TOPICS = ["what is the nrm", "more", "what is reasonable grounds", "menu"]
 

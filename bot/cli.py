@@ -285,8 +285,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     model, seconds = ensure_model(settings.models_dir)
     print(f"Model: {model.name}" + (f" (trained in {seconds:.0f}s)" if seconds else ""))
     stack = Stack(settings, model)
-    # `kill` (SIGTERM) must stop the children too, like Ctrl-C does.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    # `kill` (SIGTERM) must stop the children too, like Ctrl-C does; a second SIGTERM (make
+    # passes one on) must not cut that short and leave children running.
+    def stop_once(*_: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, stop_once)
     started = time.monotonic()
     try:
         stack.start()

@@ -104,6 +104,8 @@ class Stack:
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
         env["RASA_TELEMETRY_ENABLED"] = "false"  # privacy: nothing leaves the machine
+        # The action server (rasa_sdk) listens on every interface unless told otherwise.
+        env.setdefault("SANIC_HOST", "127.0.0.1")
         return env
 
     def commands(self) -> dict[str, list[str]]:

@@ -10,7 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import SlotSet, UserUttered
+from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.dialogue import ERASE_SLOT
@@ -27,12 +27,16 @@ def redact_numbers(text: str) -> str:
     )
 
 
-def _redact(event: UserUttered) -> None:
-    """Removes phone-like numbers from a user message before it is written: its text, the
-    copy in parse_data, and any entity (a number typed alone is read as an option)."""
+def _redact(event: UserUttered | BotUttered) -> None:
+    """Removes phone-like numbers from a message before it is written: its text, and for a
+    user's message the copy in parse_data and any entity (a number alone is an option).
+    The bot's own messages read a typed number back, so they are redacted too; the public
+    helpline numbers they quote are redacted with them, which loses nothing."""
     if not event.text or not PHONE_LIKE.search(event.text):
         return
     event.text = redact_numbers(event.text)
+    if isinstance(event, BotUttered):
+        return
     event.parse_data["text"] = event.text
     for entities in (event.entities, event.parse_data.get("entities") or []):
         for entity in entities:
@@ -52,7 +56,7 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
         with self.session_scope() as session:
             new_events = list(self._additional_events(session, tracker))
         for event in new_events:
-            if isinstance(event, UserUttered):
+            if isinstance(event, UserUttered | BotUttered):
                 _redact(event)
         if any(isinstance(e, SlotSet) and e.key == ERASE_SLOT and e.value for e in new_events):
             self.erase(tracker.sender_id)

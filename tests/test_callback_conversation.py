@@ -60,8 +60,17 @@ def test_a_request_in_english_is_stored_before_she_is_told(chat: Conversation) -
     assert EN.text("callback_bad_number") in chat.text
     assert EN.text("callback_ask_typed_number") in chat.text
 
+    chat.say("020 7946 0124")
+    assert EN.text("callback_confirm_number", number="+44 20 7946 0124") in chat.text
+    chat.say("no")  # a typo: she types it again
+    assert EN.text("callback_ask_typed_number") in chat.text
     chat.say(NUMBER_TYPED)
+    assert EN.text("callback_confirm_number", number="+44 20 7946 0123") in chat.text
+    pick(chat, EN.text("callback_this_number_yes"))
     assert EN.text("callback_ask_time") in chat.text
+    chat.say("I don't know")  # not an answer, and not danger: asked again, 999 kept in view
+    assert EN.text("callback_ask_time") in chat.text
+    assert EN.topics["emergency"].pages[0] not in chat.text
     chat.say("evening")  # the answer's words work as well as its number
     assert EN.text("callback_ask_voicemail") in chat.text
     chat.say("7")
@@ -108,6 +117,7 @@ def test_the_number_is_kept_only_encrypted(chat: Conversation) -> None:
 def test_cancel_call_leaves_the_form_and_books_nothing(chat: Conversation) -> None:
     chat.say("talk to a person")
     chat.say(NUMBER_TYPED)
+    chat.say("1")  # the number is right
     chat.say("1")
     chat.say("CANCEL CALL")
     assert EN.text("callback_left_form") in chat.text
@@ -138,6 +148,7 @@ def test_danger_words_mid_form_get_the_emergency_page_and_an_urgent_request(
 ) -> None:
     chat.say("call me")
     chat.say(NUMBER_TYPED)
+    chat.say("1")  # the number is right
     chat.say("I am locked in")
     emergency = EN.fill(EN.topics["emergency"].pages[0])
     assert emergency in chat.text
@@ -147,7 +158,7 @@ def test_danger_words_mid_form_get_the_emergency_page_and_an_urgent_request(
     assert EN.fill(EN.topics["emergency"].pages[1]) in chat.text
     assert EN.text("callback_ask_time") in chat.text
     for _ in range(3):
-        chat.say("1")  # any time of day, voicemail yes, say who we are yes
+        chat.say("1")  # morning, voicemail yes, say who we are yes
     pick(chat, "English")
     pick(chat, EN.text("callback_topic_skip"))
     [row] = requests_of(chat.bot, chat.sender)
@@ -168,6 +179,7 @@ def test_a_request_in_arabic_reads_right_to_left(new_chat: Conversation) -> None
     assert AR.text("callback_intro") in chat.text.replace(RLM, "")
     assert all(r["text"].startswith(RLM) for r in chat.replies)
     chat.say("٠٢٠ ٧٩٤٦ ٠١٢٣")  # Arabic-Indic digits are a number too
+    pick(chat, AR.text("callback_this_number_yes"))
     assert AR.text("callback_ask_time") in chat.text.replace(RLM, "")
     pick(chat, AR.text("callback_time_afternoon"))
     chat.say("انا في خطر")  # "I am in danger", mid-form: the emergency page, in Arabic
@@ -194,7 +206,7 @@ def test_a_request_in_arabic_reads_right_to_left(new_chat: Conversation) -> None
 def make_request(chat: Conversation) -> None:
     chat.say("call me")
     chat.say(NUMBER_TYPED)
-    for _ in range(3):
+    for _ in range(4):  # the number is right, any time of day, voicemail, say who we are
         chat.say("1")
     pick(chat, "English")
     pick(chat, EN.text("callback_topic_skip"))

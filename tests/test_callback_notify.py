@@ -11,7 +11,15 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
-from bot.callbacks.notify import DutyPhone, Email, TelegramGroup, notify, targets_from_env
+from bot.callbacks.notify import (
+    DutyPhone,
+    Email,
+    TelegramGroup,
+    notice_text,
+    notify,
+    staff_keyboard,
+    targets_from_env,
+)
 from bot.callbacks.store import CallbackStore, NewRequest, migrate
 from tests.fakes import (
     ACCOUNT,
@@ -91,3 +99,19 @@ def test_targets_are_switched_on_by_their_settings() -> None:
     names = [t.name for t in targets_from_env(env)]
     assert names == ["Telegram staff group", "duty phone SMS", "e-mail"]
     assert json.dumps(targets_from_env(env)[2].recipients) == '["a@example.org", "b@example.org"]'
+
+
+def test_a_withdrawn_request_tells_staff_not_to_call(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cb.db'}"
+    migrate(url)
+    store = CallbackStore(url, Fernet.generate_key().decode())
+    reference = store.create(NewRequest(
+        sender="sms-x", contact=NUMBER, safe_time="any", voicemail_ok=True,
+        say_organisation_ok=True, language="en", interpreter=False))
+    stored = store.get(reference)
+    store.move(stored.reference, "claimed", actor="ana")
+    store.move(stored.reference, "withdrawn", actor="survivor")
+    text = notice_text(store.get(stored.reference))
+    assert text == (f"Withdrawn by her: call back request {stored.reference} (claimed by ana). "
+                    "Do not call her about it.")
+    assert staff_keyboard(stored.reference, "withdrawn") is None

@@ -127,7 +127,8 @@ def test_a_worker_signs_in_claims_reveals_and_records_the_outcome(
     page.get_by_role("button", name=f"Claim {reference}").click()
     assert f"You claimed {reference}" in page.inner_text("main")
     page.get_by_role("button", name="Reveal number (recorded)").click()
-    assert NUMBER in page.inner_text(".number")
+    assert "+44 20 7946 0123" in page.inner_text(".number")  # grouped, easy to dial
+    assert page.get_attribute(".number a", "href") == f"tel:{NUMBER}"
     page.screenshot(path=str(tmp_path / "claimed.png"), full_page=True)
     page.get_by_role("button", name="Call made").click()
     assert reference not in page.inner_text("main").replace(
@@ -245,3 +246,16 @@ def test_an_unclaimed_request_is_notified_again_after_the_sla(dashboard: Dashboa
     assert target.sent[0].startswith(f"Still unclaimed: URGENT call back request {reference}")
     assert NUMBER not in target.sent[0]
     assert in_a_thread(run_due(dashboard.store, 60, 30, [target], now=later)) == (0, 0)
+
+
+def test_a_request_claimed_by_someone_else_offers_no_number(
+    dashboard: Dashboard, page: Any
+) -> None:
+    reference = new_request(dashboard.store)
+    dashboard.store.move(reference, "claimed", actor="boss")
+    sign_in(page, dashboard, "worker")
+    page.goto(f"{dashboard.url}/requests/{reference}")
+    assert "boss has this request" in page.inner_text("main")
+    assert page.get_by_role("button", name="Reveal number (recorded)").count() == 0
+    assert page.get_by_role("button", name="Call made").count() == 0
+    assert [e.action for e in dashboard.store.get(reference).events] == ["created", "moved"]

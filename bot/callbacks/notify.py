@@ -17,7 +17,13 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any, Protocol
 
-from bot.callbacks.models import CLAIMED, COULD_NOT_REACH, NEW, CallbackRequest
+from bot.callbacks.models import (
+    CLAIMED,
+    COULD_NOT_REACH,
+    NEW,
+    WITHDRAWN,
+    CallbackRequest,
+)
 from bot.languages import english_name
 
 logger = logging.getLogger(__name__)
@@ -28,6 +34,10 @@ TIMES = {"morning": "morning", "afternoon": "afternoon", "evening": "evening",
 
 def notice_text(request: CallbackRequest, reminder: bool = False) -> str:
     """What staff are told: no number, no message text, only what keeps the call safe."""
+    if request.state == WITHDRAWN:  # she cancelled it: whoever has it must not call
+        return (f"Withdrawn by her: call back request {request.reference}"
+                + (f" (claimed by {request.claimed_by})" if request.claimed_by else "")
+                + ". Do not call her about it.")
     head = "URGENT call back request" if request.urgent else "New call back request"
     if reminder:
         head = "Still unclaimed: " + ("URGENT call back request" if request.urgent

@@ -16,9 +16,12 @@ from bot.callbacks.store import CallbackStore
 
 USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
 MIN_PASSWORD_LENGTH = 12
-# Sign-in rate limit: this many failures for one username, or from one address, within the
-# window lock further attempts (even with the right password) until the window has passed.
+# Sign-in rate limit: this many failures for one username within the window lock further
+# attempts (even with the right password) until the window has passed. One address (an
+# office shares one) gets more, so one person's mistakes do not lock out every colleague,
+# while guessing across many names from one place is still stopped.
 MAX_FAILURES = 5
+MAX_FAILURES_PER_ADDRESS = 20
 FAILURE_WINDOW = dt.timedelta(minutes=15)
 _hasher = PasswordHasher()
 # Verified against when the username does not exist, so a wrong name takes as long as a
@@ -75,11 +78,12 @@ def locked_out(store: CallbackStore, username: str, address: str,
                now: dt.datetime | None = None) -> bool:
     """Too many recent failures for this username or from this address."""
     since = (now or utcnow()) - FAILURE_WINDOW
+    limits = (MAX_FAILURES, MAX_FAILURES_PER_ADDRESS)
     with store.session() as session:
-        for key in _keys(username, address):
+        for key, limit in zip(_keys(username, address), limits, strict=True):
             count = session.execute(select(func.count(LoginFailure.id)).where(
                 LoginFailure.key == key, LoginFailure.at > since)).scalar_one()
-            if count >= MAX_FAILURES:
+            if count >= limit:
                 return True
     return False
 

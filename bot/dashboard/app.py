@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
+import phonenumbers
 from flask import (
     Flask,
     abort,
@@ -60,7 +61,7 @@ logger = logging.getLogger(__name__)
 
 OUTCOMES = {DONE: "Call made", COULD_NOT_REACH: "Could not reach her", NEW: "Release it"}
 STATE_NAMES = {NEW: "New", CLAIMED: "Claimed", COULD_NOT_REACH: "Could not reach",
-               DONE: "Done", "withdrawn": "Withdrawn by her"}
+               DONE: "Call made", "withdrawn": "Withdrawn by her"}
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,9 @@ def create_app(
                 session.clear()
             if expired:
                 flash("You were signed out after a time without use. Please sign in again.")
-            return redirect(url_for("login", next=request.path))
+            # Back to this page after signing in (a form's address cannot be gone back to).
+            target = request.path if request.method == "GET" else None
+            return redirect(url_for("login", next=target))
         g.user = account
         session["seen"] = utcnow().isoformat()
         return None
@@ -136,6 +139,7 @@ def create_app(
     @app.context_processor
     def helpers() -> dict[str, Any]:
         return {"times": TIMES, "language_name": english_name, "state_name": STATE_NAMES,
+                "readable": _readable, "mine": _mine,
                 "topic_title": lambda topic: (topic_titles or {}).get(topic, topic),
                 "age": _age, "uk_time": _uk_time, "ADMIN": ADMIN, "outcomes": OUTCOMES}
 
@@ -193,8 +197,7 @@ def create_app(
     @app.post("/requests/<reference>/reveal")
     def reveal(reference: str) -> Any:
         row = _get(store, reference)
-        if row.state != CLAIMED or (row.claimed_by != g.user.username
-                                    and g.user.role != ADMIN):
+        if row.state != CLAIMED or not _mine(row):
             flash("Claim the request first: only the worker who claimed it sees the number.")
             return redirect(url_for("detail", reference=reference))
         number = store.reveal_contact(reference, g.user.username)
@@ -209,7 +212,7 @@ def create_app(
         if wanted not in OUTCOMES:
             abort(400)
         row = _get(store, reference)
-        if row.claimed_by != g.user.username and g.user.role != ADMIN:
+        if not _mine(row):
             flash(f"{reference} is claimed by {row.claimed_by}: only they (or an admin) can "
                   "record what happened.")
             return redirect(url_for("detail", reference=reference))
@@ -296,6 +299,20 @@ def _move(store: CallbackStore, reference: str, state: str, done: str) -> None:
         flash(f"Not changed: {reference} is already {STATE_NAMES[row.state].lower()}{who}.")
         return
     flash(done.format(ref=reference))
+
+
+def _mine(row: CallbackRequest) -> bool:
+    """Whether the signed-in worker may reveal and record for this claimed request."""
+    return row.claimed_by == g.user.username or g.user.role == ADMIN
+
+
+def _readable(number: str) -> str:
+    """+44 20 7946 0123 rather than +442079460123: easier to dial without a mistake."""
+    try:
+        parsed = phonenumbers.parse(number)
+    except phonenumbers.NumberParseException:
+        return number
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def _age(then: dt.datetime, now: dt.datetime) -> str:
