@@ -19,7 +19,7 @@ CALLED = frozenset({DONE, COULD_NOT_REACH})  # a call was made, whether or not s
 @dataclass(frozen=True)
 class Summary:
     per_week: list[tuple[str, float]]
-    hours_to_first_call: list[tuple[str, float]]  # median per week
+    hours_to_first_call: list[tuple[str, float | None]]  # median per week; None: no calls
     by_language: list[tuple[str, float]]
     total: int
     urgent: int
@@ -39,14 +39,14 @@ def summarise(requests: list[CallbackRequest], now: dt.datetime, weeks: int = 8)
         hour=0, minute=0, second=0, microsecond=0)
     starts = [monday - dt.timedelta(weeks=n) for n in reversed(range(weeks))]
     per_week: list[tuple[str, float]] = []
-    hours_week: list[tuple[str, float]] = []
+    hours_week: list[tuple[str, float | None]] = []
     for start in starts:
         end = start + dt.timedelta(weeks=1)
         label = "w/c " + start.strftime("%d %b")
         these = [r for r in requests if start <= r.created_at < end]
         per_week.append((label, len(these)))
         hours = [h for h in map(hours_to_first_call, these) if h is not None]
-        hours_week.append((label, round(statistics.median(hours), 1) if hours else 0.0))
+        hours_week.append((label, round(statistics.median(hours), 1) if hours else None))
     recent = [r for r in requests if r.created_at >= starts[0]]
     languages = Counter(english_name(r.language) for r in recent)
     all_hours = [h for h in map(hours_to_first_call, recent) if h is not None]
@@ -60,11 +60,11 @@ def summarise(requests: list[CallbackRequest], now: dt.datetime, weeks: int = 8)
     )
 
 
-def bar_chart(items: list[tuple[str, float]], unit: str, title: str) -> Markup:
+def bar_chart(items: list[tuple[str, float | None]], unit: str, title: str) -> Markup:
     """A horizontal bar chart as inline SVG (no script, works without JavaScript), with
     the figures written out so the chart is readable by a screen reader too."""
     row, label_width, bar_width = 26, 110, 300
-    top = max((value for _, value in items), default=0) or 1
+    top = max((value or 0 for _, value in items), default=0) or 1
     parts = [
         f'<svg class="chart" role="img" aria-label="{escape(title)}" '
         f'viewBox="0 0 {label_width + bar_width + 70} {row * max(len(items), 1) + 4}" '
@@ -72,8 +72,8 @@ def bar_chart(items: list[tuple[str, float]], unit: str, title: str) -> Markup:
     ]
     for index, (label, value) in enumerate(items):
         y = index * row + 2
-        width = bar_width * value / top
-        shown = f"{value:g} {unit}".strip()
+        width = bar_width * (value or 0) / top
+        shown = "no calls" if value is None else f"{value:g} {unit}".strip()
         parts.append(
             f'<text x="0" y="{y + 17}">{escape(label)}</text>'
             f'<rect x="{label_width}" y="{y + 4}" width="{width:.1f}" height="{row - 8}"/>'
