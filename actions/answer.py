@@ -12,15 +12,9 @@ from actions import callback
 from actions.state import State, get_content
 from bot import render
 from bot.detect import detect_language
-from bot.dialogue import ERASE_SLOT, FALLBACK, answer_for
+from bot.dialogue import BAD_INPUT_TEXT, ERASE_SLOT, FALLBACK, answer_for
 
-# Bad input that gets its own explanation before the menu.
-BAD_INPUT_TEXT = {
-    "empty_message": "empty_message",
-    "too_long": "too_long",
-    "unsupported_script": "unsupported_script",
-    "media_message": "media_only_text",
-}
+
 def _is_question(intent: str | None, state: State) -> bool:
     """A topic, a callback or a delete: asked before the language is known, it is kept
     and answered once the language is chosen (greetings, menus and "not sure" are not)."""

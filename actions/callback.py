@@ -28,7 +28,7 @@ from bot.callbacks.models import CLAIMED, COULD_NOT_REACH, WITHDRAWN
 from bot.callbacks.notify import notify, targets_from_env
 from bot.callbacks.store import CallbackStore, NewRequest, StoreError, migrate
 from bot.channels.identity import CALLBACK_KEY_VARIABLE as KEY_VARIABLE
-from bot.dialogue import CONTACT_PAYLOAD, MENU_ITEM_INTENTS, answer_for
+from bot.dialogue import BAD_INPUT_TEXT, CONTACT_PAYLOAD, MENU_ITEM_INTENTS, answer_for
 from bot.languages import native_name
 from bot.render import Button, Reply
 from bot.settings import load_settings
@@ -52,9 +52,6 @@ STEPS = ("time", "voicemail", "say_who", "language", "interpreter", "topic")
 # bot/nlu/linear.py) before it interrupts: "I don't know" once came out as emergency at 0.38.
 # Danger phrases are decided by word list with confidence 1.0 and always interrupt.
 FORM_EMERGENCY_CONFIDENCE = 0.6
-# Bad input answered with its own explanation before the question is asked again.
-BAD_INPUT = {"empty_message": "empty_message", "too_long": "too_long",
-             "unsupported_script": "unsupported_script", "media_message": "media_only_text"}
 # Where an answer's short form ends: "Yes, you may..." (also Arabic, Chinese commas).
 ANSWER_PARTS = re.compile(r"[,،、，]")
 STATUS_TEXT = {
@@ -205,8 +202,8 @@ def answer(state: State, intent: str | None, entities: dict[str, str], text: str
     if step == "submit":  # saving failed before: any message tries again
         submit(state)
         return
-    if intent in BAD_INPUT:
-        state.say(Reply(content.text(BAD_INPUT[intent])))
+    if intent in BAD_INPUT_TEXT:
+        state.say(Reply(content.text(BAD_INPUT_TEXT[intent])))
         _ask(state)
         return
     if step in ("typed_number", "shared_number"):

@@ -35,6 +35,14 @@ ANSWERS = {
     "media_message": FALLBACK,
     "unsupported_script": FALLBACK,
 }
+# Bad input that gets its own explanation (the interface text's key) before the menu, or,
+# inside the call back questions, before the question again.
+BAD_INPUT_TEXT = {
+    "empty_message": "empty_message",
+    "too_long": "too_long",
+    "unsupported_script": "unsupported_script",
+    "media_message": "media_only_text",
+}
 _PAYLOAD = re.compile(r"^/(?P<intent>[A-Za-z0-9_]+)(?P<entities>\{.*\})?$")
 
 
