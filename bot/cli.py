@@ -145,29 +145,57 @@ def cmd_locales_status(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------ staff
 
 
-def cmd_staff_add(args: argparse.Namespace) -> int:
-    """Creates a dashboard account; the password is asked twice (or read from stdin)."""
+def _read_password(args: argparse.Namespace) -> str | None:
+    """Asked twice, or the first line of stdin with --password-stdin; None if they differ."""
     import getpass
 
-    from bot.callbacks.staff import AccountError, add_account
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    password = getpass.getpass("Password (12 characters or more): ")
+    if getpass.getpass("Again: ") != password:
+        print("The two passwords differ; nothing was changed.", file=sys.stderr)
+        return None
+    return password
+
+
+def _staff_store() -> Any:
     from bot.callbacks.store import CallbackStore, migrate
 
-    if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = getpass.getpass("Password (12 characters or more): ")
-        if getpass.getpass("Again: ") != password:
-            print("The two passwords differ; nothing was created.", file=sys.stderr)
-            return 1
     settings = load_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     migrate(settings.callback_db)
+    return CallbackStore(settings.callback_db, None)
+
+
+def cmd_staff_add(args: argparse.Namespace) -> int:
+    """Creates a dashboard account."""
+    from bot.callbacks.staff import AccountError, add_account
+
+    password = _read_password(args)
+    if password is None:
+        return 1
     try:
-        add_account(CallbackStore(settings.callback_db, None), args.username, password, args.role)
+        add_account(_staff_store(), args.username, password, args.role)
     except AccountError as exc:
         print(f"Not created: {exc}.", file=sys.stderr)
         return 1
     print(f"Created {args.role} account {args.username!r}.")
+    return 0
+
+
+def cmd_staff_passwd(args: argparse.Namespace) -> int:
+    """Sets a new password; the account can sign in again at once."""
+    from bot.callbacks.staff import AccountError, set_password
+
+    password = _read_password(args)
+    if password is None:
+        return 1
+    try:
+        set_password(_staff_store(), args.username, password)
+    except AccountError as exc:
+        print(f"Not changed: {exc}.", file=sys.stderr)
+        return 1
+    print(f"New password set for {args.username!r}; the account is on.")
     return 0
 
 
@@ -411,9 +439,14 @@ def build_parser() -> argparse.ArgumentParser:
     add = staff_sub.add_parser("add", help="create an account (asks for the password)")
     add.add_argument("username")
     add.add_argument("--role", choices=("staff", "admin"), default="staff")
-    add.add_argument("--password-stdin", action="store_true",
-                     help="read the password from the first line of stdin (for scripts)")
+    passwd = staff_sub.add_parser(
+        "passwd", help="set a new password (and switch a switched-off account back on)")
+    passwd.add_argument("username")
+    for command in (add, passwd):
+        command.add_argument("--password-stdin", action="store_true",
+                             help="read the password from the first line of stdin (scripts)")
     add.set_defaults(func=cmd_staff_add)
+    passwd.set_defaults(func=cmd_staff_passwd)
     locales = sub.add_parser("locales", help="translation catalogs (Babel)")
     locales_sub = locales.add_subparsers(dest="locales_command", required=True)
     locales_sub.add_parser(

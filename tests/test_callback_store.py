@@ -203,3 +203,12 @@ def test_bot_staff_add_creates_an_account(tmp_path: Path) -> None:
         cwd=PROJECT_ROOT, timeout=120,
     )
     assert again.returncode == 1 and "already an account" in again.stderr
+
+    changed = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "staff", "passwd", "duty.worker", "--password-stdin"],
+        input="a brand new password\n", capture_output=True, text=True, env=env,
+        cwd=PROJECT_ROOT, timeout=120,
+    )
+    assert changed.returncode == 0, changed.stderr[-2000:]
+    assert verify(store, "duty.worker", "a long enough password") is None
+    assert verify(store, "duty.worker", "a brand new password") is not None

@@ -33,14 +33,32 @@ class AccountError(ValueError):
     pass
 
 
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"passwords must be at least {MIN_PASSWORD_LENGTH} characters")
+
+
+def set_password(store: CallbackStore, username: str, password: str) -> None:
+    """A new password (a forgotten one, or a new worker in an old account), which also
+    switches the account back on and clears its failed sign-ins."""
+    _check_password(password)
+    with store.session() as session:
+        account = session.execute(
+            select(StaffAccount).where(StaffAccount.username == username)
+        ).scalar_one_or_none()
+        if account is None:
+            raise AccountError(f"there is no account called {username!r}")
+        account.password_hash, account.active = _hasher.hash(password), True
+    clear_failures(store, username)
+
+
 def add_account(store: CallbackStore, username: str, password: str, role: str) -> None:
     if not USERNAME.match(username):
         raise AccountError(
             "usernames are 2-64 lower-case letters, digits, dots, dashes or underscores, "
             "starting with a letter"
         )
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"passwords must be at least {MIN_PASSWORD_LENGTH} characters")
+    _check_password(password)
     if role not in ROLES:
         raise AccountError(f"role must be one of {', '.join(ROLES)}")
     try:
