@@ -40,6 +40,7 @@ def callback_setup(settings: Settings, env: dict[str, str]) -> tuple[bool, list[
 
     from bot.callbacks.hours import HoursError, WorkingHours
     from bot.callbacks.notify import targets_from_env
+    from bot.callbacks.store import migrate
 
     try:
         WorkingHours.parse(settings.working_hours)
@@ -54,6 +55,10 @@ def callback_setup(settings: Settings, env: dict[str, str]) -> tuple[bool, list[
     except ValueError:
         raise StackError("BOT_CALLBACK_KEY is not a Fernet key (32 url-safe base64 bytes); "
                          "make one with Fernet.generate_key()") from None
+    # Migrated here, once, before the processes that use the store start side by side (each
+    # also migrates on its own when run alone; at the newest version that does nothing).
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    migrate(settings.callback_db)
     targets = ", ".join(t.name for t in targets_from_env(env)) or "none (see .env.example)"
     lines = [f"Call backs:      on; staff told by: {targets}"]
     secret = env.get("BOT_DASHBOARD_SECRET", "").strip()
@@ -123,6 +128,8 @@ class Stack:
             commands["webchat"] = [sys.executable, "-m", "bot.webchat.server"]
         dashboard, lines = callback_setup(s, self.environment())
         self.channel_lines += lines
+        if self.environment().get("BOT_CALLBACK_KEY"):  # SLA reminders, retention purge
+            commands["jobs"] = [sys.executable, "-m", "bot.callbacks.jobs"]
         if dashboard:
             commands["dashboard"] = [sys.executable, "-m", "bot.dashboard.server"]
         return commands

@@ -238,6 +238,7 @@ def test_without_the_callback_key_she_is_told_honestly(monkeypatch: pytest.Monke
 
 def test_a_request_made_in_the_chat_is_on_the_staff_dashboard(chat: Conversation) -> None:
     """Through the running stack: the dashboard process `bot run` starts sees the request."""
+    assert (chat.bot.log_dir / "jobs.log").exists()  # the SLA and retention process runs too
     make_request(chat)
     [row] = requests_of(chat.bot, chat.sender)
     add_account(store(chat.bot), f"w{chat.sender[:8]}", "a long test password", "staff")

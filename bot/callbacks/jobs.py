@@ -1,15 +1,17 @@
-"""The call back store's background work, run every minute by the dashboard process: the
-SLA reminder for requests nobody has claimed in time, and the retention purge."""
+"""The call back store's background work, every minute, in its own process (`python -m
+bot.callbacks.jobs`, started by `bot run` whenever call backs are on): the SLA reminder for
+requests nobody has claimed in time, and the retention purge of numbers."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
 import logging
-import threading
+import time
 
 from bot.callbacks.notify import notify, targets_from_env
-from bot.callbacks.store import CallbackStore
+from bot.callbacks.store import CallbackStore, migrate
+from bot.settings import load_settings
 
 logger = logging.getLogger(__name__)
 
@@ -31,22 +33,26 @@ async def run_due(
     return reminded, store.purge(retention_days, now=now)
 
 
-def start_in_background(
-    store: CallbackStore, sla_minutes: int, retention_days: int, every: float = 60.0
-) -> threading.Event:
-    """Runs `run_due` every `every` seconds in a daemon thread; set the event to stop."""
-    stop = threading.Event()
+def run_forever(store: CallbackStore, sla_minutes: int, retention_days: int,
+                every: float = 60.0) -> None:
+    while True:
+        try:
+            reminded, purged = asyncio.run(run_due(store, sla_minutes, retention_days))
+            if reminded or purged:
+                logger.info("Reminded staff of %d request(s); purged %d number(s)",
+                            reminded, purged)
+        except Exception:  # noqa: BLE001 - a bad minute must not end the reminders
+            logger.exception("Call back reminders failed this time")
+        time.sleep(every)
 
-    def loop() -> None:
-        while not stop.is_set():
-            try:
-                reminded, purged = asyncio.run(run_due(store, sla_minutes, retention_days))
-                if reminded or purged:
-                    logger.info("Reminded staff of %d request(s); purged %d number(s)",
-                                reminded, purged)
-            except Exception:  # noqa: BLE001 - a bad minute must not end the reminders
-                logger.exception("Call back reminders failed this time")
-            stop.wait(every)
 
-    threading.Thread(target=loop, name="callback-jobs", daemon=True).start()
-    return stop
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    settings = load_settings()
+    migrate(settings.callback_db)
+    store = CallbackStore(settings.callback_db, None)  # states and dates only, no numbers
+    run_forever(store, settings.sla_minutes, settings.callback_retention_days)
+
+
+if __name__ == "__main__":
+    main()

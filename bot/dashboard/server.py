@@ -1,5 +1,5 @@
-"""Runs the staff dashboard (`python -m bot.dashboard.server`, started by `bot run`), with
-the SLA reminders and retention purge beside it. Settings come from the environment."""
+"""Runs the staff dashboard (`python -m bot.dashboard.server`, started by `bot run`).
+Settings come from the environment."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import os
 
 from werkzeug.serving import make_server
 
-from bot.callbacks.jobs import start_in_background
 from bot.callbacks.store import CallbackStore, migrate
 from bot.channels.identity import CALLBACK_KEY_VARIABLE
 from bot.content import load_configured_content
@@ -38,7 +37,6 @@ def main() -> None:
     config = config_from_env()
     migrate(settings.callback_db)
     store = CallbackStore(settings.callback_db, os.environ.get(CALLBACK_KEY_VARIABLE) or None)
-    start_in_background(store, settings.sla_minutes, settings.callback_retention_days)
     content = load_configured_content()
     titles = {topic_id: content.fill(topic.title) for topic_id, topic in content.topics.items()}
     app = create_app(store, config, titles)
