@@ -71,7 +71,7 @@ def _answer(intent: str | None, state: State) -> bool:
     answer = answer_for(intent, content.topics)
     first_contact = not state.welcomed
     if answer in content.topics:
-        if answer == "emergency":
+        if answer == "emergency" and state.turn.confidence >= callback.URGENT_CONFIDENCE:
             state.urgent = True  # a call back asked for after this is urgent
         state.go_to(answer)
         if first_contact and answer != "emergency":

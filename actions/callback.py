@@ -48,10 +48,10 @@ YES_NO = {
 TIMES = ("morning", "afternoon", "evening", "any")
 # The order of the questions after the number; `interpreter` is skipped for English calls.
 STEPS = ("time", "voicemail", "say_who", "language", "interpreter", "topic")
-# Inside the questions, a classifier's guess of "emergency" must be this sure (a margin; see
-# bot/nlu/linear.py) before it interrupts: "I don't know" once came out as emergency at 0.38.
-# Danger phrases are decided by word list with confidence 1.0 and always interrupt.
-FORM_EMERGENCY_CONFIDENCE = 0.6
+# A classifier's guess of "emergency" must be this sure (a margin; see bot/nlu/linear.py) to
+# interrupt the questions or to make a call back urgent: "I don't know" once came out as
+# emergency at 0.38. Danger phrases are decided by word list, at 1.0, and always count.
+URGENT_CONFIDENCE = 0.6
 # Where an answer's short form ends: "Yes, you may..." (also Arabic, Chinese commas).
 ANSWER_PARTS = re.compile(r"[,،、，]")
 STATUS_TEXT = {
@@ -182,7 +182,7 @@ def answer(state: State, intent: str | None, entities: dict[str, str], text: str
     form = state.form
     assert form is not None
     emergency = answer_for(intent, content.topics) == "emergency"
-    if emergency and turn.confidence >= FORM_EMERGENCY_CONFIDENCE:
+    if emergency and turn.confidence >= URGENT_CONFIDENCE:
         form["urgent"] = state.urgent = True
         _show_emergency(state, 0)
         state.say(Reply(content.text("callback_danger_note")))
