@@ -27,7 +27,7 @@ from bot.callbacks.hours import WorkingHours, say_when
 from bot.callbacks.models import CLAIMED, COULD_NOT_REACH, WITHDRAWN
 from bot.callbacks.notify import notify, targets_from_env
 from bot.callbacks.store import CallbackStore, NewRequest, StoreError, migrate
-from bot.channels.identity import CALLBACK_KEY_VARIABLE as KEY_VARIABLE
+from bot.channels.identity import CALLBACK_KEY_VARIABLE
 from bot.dialogue import BAD_INPUT_TEXT, CONTACT_PAYLOAD, MENU_ITEM_INTENTS, answer_for
 from bot.languages import native_name
 from bot.render import Button, Reply
@@ -61,13 +61,22 @@ STATUS_TEXT = {
 }
 
 
-@lru_cache(maxsize=1)
 def get_store() -> CallbackStore | None:
     """The store, migrated once per action server; None when call backs are not set up
-    (no BOT_CALLBACK_KEY), and the user is told so honestly."""
-    key = os.environ.get(KEY_VARIABLE, "").strip()
+    (no BOT_CALLBACK_KEY) or the database cannot be reached now (tried again next time),
+    and the user is told so honestly."""
+    try:
+        return _open_store()
+    except Exception:  # noqa: BLE001 - no database must still get an honest answer
+        logger.exception("The callback store cannot be opened")
+        return None
+
+
+@lru_cache(maxsize=1)
+def _open_store() -> CallbackStore | None:
+    key = os.environ.get(CALLBACK_KEY_VARIABLE, "").strip()
     if not key:
-        logger.warning("Call backs are off: %s is not set.", KEY_VARIABLE)
+        logger.warning("Call backs are off: %s is not set.", CALLBACK_KEY_VARIABLE)
         return None
     url = load_settings().callback_db
     migrate(url)
@@ -147,6 +156,10 @@ def withdraw(state: State) -> None:
             store.move(request.reference, WITHDRAWN, actor="survivor")
         except StoreError:
             continue  # a worker closed it a moment ago: nothing to withdraw
+        except Exception:  # noqa: BLE001 - she must hear that it did not work
+            logger.exception("A call back request could not be withdrawn")
+            state.say(Reply(state.content.text("callback_unavailable")))
+            return
         _notify_later(store, request.reference)  # whoever has it must not call now
         state.say(Reply(state.content.text("callback_withdrawn", reference=request.reference)))
 
@@ -313,6 +326,9 @@ def _ask(state: State) -> None:
     content = state.content
     assert state.form is not None
     step = state.form["step"]
+    if step not in QUESTIONS:  # "submit": saving failed; her next message tries again
+        state.say(Reply(content.text("callback_not_saved")))
+        return
     shown = _readable_number(state.form) if step == "confirm_number" else {}
     text = content.text(QUESTIONS[step], **shown)
     if step == "typed_number":

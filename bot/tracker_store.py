@@ -8,6 +8,7 @@ import re
 import time
 from typing import Any
 
+import phonenumbers
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
@@ -16,25 +17,39 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot.dialogue import ERASE_SLOT
 
 PURGE_EVERY_SECONDS = 60.0
-# Seven or more digits, with the spaces, dots, dashes, brackets and + people type in numbers.
-PHONE_LIKE = re.compile(r"\+?\d[\d\s().-]{5,}\d")
+# Seven or more digits, with whatever people type between them (spaces, dots, dashes of any
+# kind, slashes, brackets); libphonenumber's own matcher then catches anything else it
+# would accept as a number, so nothing the call back questions accept is kept readable.
+PHONE_LIKE = re.compile(r"\+?\d(?:[\d\s().\-/\[\]\u2010-\u2015\u2212\uff0d\uff0f]){5,}\d")
 REDACTED = "[number]"
 
 
 def redact_numbers(text: str) -> str:
-    return PHONE_LIKE.sub(
+    text = PHONE_LIKE.sub(
         lambda m: REDACTED if sum(c.isdigit() for c in m.group()) >= 7 else m.group(), text
     )
+    found = list(phonenumbers.PhoneNumberMatcher(text, "GB", phonenumbers.Leniency.VALID))
+    for match in reversed(found):
+        text = text[: match.start] + REDACTED + text[match.end :]
+    return text
 
 
 def _redact(event: UserUttered | BotUttered) -> None:
-    """Removes phone-like numbers from a message before it is written: its text, and for a
-    user's message the copy in parse_data and any entity (a number alone is an option).
+    """Removes phone numbers from a message before it is written: its text, and for a
+    user's message the copy in parse_data, any entity (a number alone is an option) and
+    the sender's own number the SMS/Telegram channel passed, encrypted, for this turn only.
     The bot's own messages read a typed number back, so they are redacted too; the public
     helpline numbers they quote are redacted with them, which loses nothing."""
-    if not event.text or not PHONE_LIKE.search(event.text):
+    if isinstance(event, UserUttered):
+        for metadata in (event.metadata, event.parse_data.get("metadata")):
+            if isinstance(metadata, dict):
+                metadata.pop("contact", None)
+    if not event.text:
         return
-    event.text = redact_numbers(event.text)
+    redacted = redact_numbers(event.text)
+    if redacted == event.text:
+        return
+    event.text = redacted
     if isinstance(event, BotUttered):
         return
     event.parse_data["text"] = event.text

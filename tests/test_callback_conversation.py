@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from actions import callback
-from actions.callback import get_store, parse_phone
+from actions.callback import _open_store, parse_phone
 from actions.state import State, Turn
 from bot.callbacks.models import CallbackEvent, CallbackRequest
 from bot.callbacks.staff import add_account
@@ -225,7 +225,7 @@ def test_phone_numbers_are_read_like_people_type_them() -> None:
 
 def test_without_the_callback_key_she_is_told_honestly(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("BOT_CALLBACK_KEY", raising=False)
-    get_store.cache_clear()
+    _open_store.cache_clear()
     try:
         state = State(topic=None, page=0, history=[], options=[], welcomed=True,
                       all_content=CONTENT, language="en", turn=Turn("rest-x"))
@@ -233,7 +233,7 @@ def test_without_the_callback_key_she_is_told_honestly(monkeypatch: pytest.Monke
         assert [r.text for r in state.replies] == [EN.text("callback_unavailable")]
         assert state.form is None
     finally:
-        get_store.cache_clear()
+        _open_store.cache_clear()
 
 
 def test_a_request_made_in_the_chat_is_on_the_staff_dashboard(chat: Conversation) -> None:

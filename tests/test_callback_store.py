@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -212,3 +213,35 @@ def test_bot_staff_add_creates_an_account(tmp_path: Path) -> None:
     assert changed.returncode == 0, changed.stderr[-2000:]
     assert verify(store, "duty.worker", "a long enough password") is None
     assert verify(store, "duty.worker", "a brand new password") is not None
+
+
+def test_two_workers_claiming_at_once_one_wins(url: str) -> None:
+    """Each worker's claim runs in its own thread and connection, at the same moment."""
+    store = CallbackStore(url, KEY)
+    reference = store.create(request())
+    barrier = threading.Barrier(2)
+    results: dict[str, str] = {}
+
+    def claim(worker: str) -> None:
+        mine = CallbackStore(url, KEY)
+        barrier.wait()
+        try:
+            mine.move(reference, "claimed", actor=worker)
+            results[worker] = "claimed"
+        except StoreError:
+            results[worker] = "refused"
+
+    threads = [threading.Thread(target=claim, args=(w,)) for w in ("alice", "bob")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results.values()) == ["claimed", "refused"]
+    row = store.get(reference)
+    assert row.claimed_by == next(w for w, r in results.items() if r == "claimed")
+    assert [e.to_state for e in row.events].count("claimed") == 1
+    other = next(w for w, r in results.items() if r == "refused")
+    with pytest.raises(StoreError):
+        store.move(reference, "done", actor=other, claimed_by=other)  # not hers to close
+    store.move(reference, "new", actor=row.claimed_by, claimed_by=row.claimed_by)
+    assert store.get(reference).claimed_by is None  # released: nobody holds it

@@ -61,3 +61,15 @@ def test_retention_purges_only_expired_conversations(tmp_path: Path) -> None:
     assert asyncio.run(s.retrieve("recent")) is not None
     assert s.purge_expired(now=now + 2 * 86400, force=True) > 0  # now "recent" is 31 days old
     assert asyncio.run(s.retrieve("recent")) is None
+
+
+def test_phone_numbers_are_redacted_however_they_are_typed() -> None:
+    from bot.tracker_store import redact_numbers
+
+    for typed in ("020 7946 0123", "020/7946/0123", "020\u20107946\u20100123",
+                  "020\u22127946\u22120123", "020[7946]0123", "+44 (0)20 7946 0123",
+                  "\u0660\u0662\u0660 \u0667\u0669\u0664\u0666 \u0660\u0661\u0662\u0663",
+                  "+33 1 99 00 12 34", "0044 20 7946 0123"):
+        assert redact_numbers(f"my number is {typed} thanks") == "my number is [number] thanks"
+    for kept in ("reply 3", "page 12345", "in 2026, 45 days", "(1/16) Reply MORE"):
+        assert redact_numbers(kept) == kept

@@ -202,6 +202,9 @@ def test_no_phone_number_reaches_rasa_or_the_logs(twilio_bot: TwilioBot) -> None
     with sqlite3.connect(twilio_bot.data_dir / "tracker.db") as db:
         senders = [row[0] for row in db.execute("select distinct sender_id from events")]
     assert senders and not any(number.lstrip("+") in s for s in senders)
+    with sqlite3.connect(twilio_bot.data_dir / "tracker.db") as db:
+        events = "\n".join(row[0] for row in db.execute("select data from events"))
+    assert '"contact"' not in events  # her own number, encrypted, is for the turn only
     assert all(s.startswith(("sms-", "whatsapp-")) for s in senders)
 
 

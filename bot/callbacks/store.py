@@ -18,11 +18,12 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from cryptography.fernet import Fernet, InvalidToken
-from sqlalchemy import and_, create_engine, or_, select
+from sqlalchemy import and_, create_engine, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.callbacks.models import (
+    CLAIMED,
     CLOSED,
     MOVES,
     NEW,
@@ -160,17 +161,40 @@ class CallbackStore:
                 select(CallbackRequest).where(CallbackRequest.created_at >= start)
             ).scalars())
 
-    def move(self, reference: str, to_state: str, actor: str, note: str | None = None) -> None:
-        """Changes a request's state if the state machine allows it, with who and when."""
+    def move(self, reference: str, to_state: str, actor: str, note: str | None = None,
+             claimed_by: str | None = None) -> None:
+        """Changes a request's state if the state machine allows it, with who and when.
+        `claimed_by`: only if this worker holds it. The change is one conditional UPDATE,
+        so of two workers claiming at once exactly one wins, on SQLite as on PostgreSQL."""
         with self.session() as session:
             row = _by_reference(session, reference, lock=True)
             if to_state not in MOVES[row.state]:
                 raise StoreError(f"{reference} is {row.state}; it cannot become {to_state}")
+            if claimed_by is not None and row.claimed_by != claimed_by:
+                raise StoreError(f"{reference} is held by {row.claimed_by}")
+            holder = {CLAIMED: actor, NEW: None}.get(to_state, row.claimed_by)
+            changed = session.execute(
+                update(CallbackRequest)
+                .where(CallbackRequest.id == row.id, CallbackRequest.state == row.state,
+                       CallbackRequest.claimed_by.is_(None) if row.claimed_by is None
+                       else CallbackRequest.claimed_by == row.claimed_by)
+                .values(state=to_state, updated_at=utcnow(), claimed_by=holder)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            if changed != 1:
+                raise StoreError(f"{reference} was changed by someone else a moment ago")
             session.add(CallbackEvent(request_id=row.id, actor=actor, action="moved",
                                       from_state=row.state, to_state=to_state, note=note))
-            row.state, row.updated_at = to_state, utcnow()
-            if to_state == "claimed":
-                row.claimed_by = actor
+
+    def make_urgent(self, reference: str, actor: str) -> bool:
+        """Marks an open request urgent (danger words after it was made); False if it was."""
+        with self.session() as session:
+            row = _by_reference(session, reference, lock=True)
+            if row.urgent or row.state in CLOSED:
+                return False
+            row.urgent = True
+            session.add(CallbackEvent(request_id=row.id, actor=actor, action="made_urgent"))
+            return True
 
     def reveal_contact(self, reference: str, actor: str) -> str | None:
         """The number to call, decrypted; every reveal is in the audit trail."""

@@ -37,7 +37,8 @@ def press(store: CallbackStore, data: str, worker: str) -> Pressed:
         row = store.get(reference)
         if action != "claim" and row.claimed_by != worker:
             return Pressed(f"Only {row.claimed_by or 'the worker who claims it'} can do that.")
-        store.move(reference, TARGET_STATE[action], actor=worker)
+        store.move(reference, TARGET_STATE[action], actor=worker,
+                   claimed_by=None if action == "claim" else worker)
     except StoreError:
         return Pressed("Not changed: someone else got there first. Check the dashboard.")
     row = store.get(reference)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any
+from urllib.parse import urlsplit
 
 import phonenumbers
 from flask import (
@@ -166,9 +167,7 @@ def create_app(
         session.clear()
         session.permanent = True
         session.update(uid=account.id, seen=utcnow().isoformat())
-        target = request.args.get("next") or ""
-        return redirect(target if target.startswith("/") and not target.startswith("//")
-                        else url_for("open_list"))
+        return redirect(_local(request.args.get("next")) or url_for("open_list"))
 
     @app.post("/logout")
     def logout() -> Response:
@@ -216,7 +215,9 @@ def create_app(
             flash(f"{reference} is claimed by {row.claimed_by}: only they (or an admin) can "
                   "record what happened.")
             return redirect(url_for("detail", reference=reference))
-        _move(store, reference, wanted, f"{{ref}}: {OUTCOMES[wanted].lower()} recorded.")
+        done = {DONE: "{ref}: call made, recorded.", COULD_NOT_REACH:
+                "{ref}: could not reach her, recorded.", NEW: "{ref} released for others."}
+        _move(store, reference, wanted, done[wanted], claimed_by=row.claimed_by)
         return redirect(url_for("open_list") if wanted != COULD_NOT_REACH
                         else url_for("detail", reference=reference))
 
@@ -290,15 +291,27 @@ def _get(store: CallbackStore, reference: str) -> CallbackRequest:
         abort(404)
 
 
-def _move(store: CallbackStore, reference: str, state: str, done: str) -> None:
+def _move(store: CallbackStore, reference: str, state: str, done: str,
+          claimed_by: str | None = None) -> None:
     try:
-        store.move(reference, state, actor=g.user.username)
+        store.move(reference, state, actor=g.user.username, claimed_by=claimed_by)
     except StoreError:
         row = _get(store, reference)
         who = f" by {row.claimed_by}" if row.state == CLAIMED else ""
         flash(f"Not changed: {reference} is already {STATE_NAMES[row.state].lower()}{who}.")
         return
     flash(done.format(ref=reference))
+
+
+def _local(target: str | None) -> str | None:
+    """`target` if it is a path on this site, else None (no open redirect: browsers drop
+    tabs and read backslashes as slashes, so those and any host or scheme are refused)."""
+    if not target or any(c in target for c in "\\\t\r\n") or not target.isprintable():
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
 
 
 def _mine(row: CallbackRequest) -> bool:
