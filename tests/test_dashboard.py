@@ -132,7 +132,7 @@ def test_a_worker_signs_in_claims_reveals_and_records_the_outcome(
     page.screenshot(path=str(tmp_path / "claimed.png"), full_page=True)
     page.get_by_role("button", name="Call made").click()
     assert reference not in page.inner_text("main").replace(
-        f"{reference}: call made recorded.", "")
+        f"{reference}: call made, recorded.", "")
     page.goto(dashboard.url + "/closed")
     assert reference in page.inner_text("table")
 
