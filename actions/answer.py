@@ -72,7 +72,8 @@ def _answer(intent: str | None, state: State) -> bool:
     first_contact = not state.welcomed
     if answer in content.topics:
         if answer == "emergency" and state.turn.confidence >= callback.URGENT_CONFIDENCE:
-            state.urgent = True  # a call back asked for after this is urgent
+            state.urgent = True  # a call back asked for after this is urgent,
+            callback.danger_seen(state)  # and one asked for before it becomes urgent
         state.go_to(answer)
         if first_contact and answer != "emergency":
             state.say(render.Reply(content.text("disclaimer_line")))

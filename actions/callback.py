@@ -28,7 +28,13 @@ from bot.callbacks.models import CLAIMED, COULD_NOT_REACH, WITHDRAWN
 from bot.callbacks.notify import notify, targets_from_env
 from bot.callbacks.store import CallbackStore, NewRequest, StoreError, migrate
 from bot.channels.identity import CALLBACK_KEY_VARIABLE
-from bot.dialogue import BAD_INPUT_TEXT, CONTACT_PAYLOAD, MENU_ITEM_INTENTS, answer_for
+from bot.dialogue import (
+    BAD_INPUT_TEXT,
+    CONTACT_PAYLOAD,
+    MENU_ITEM_INTENTS,
+    answer_for,
+    payload_for_intent,
+)
 from bot.languages import native_name
 from bot.render import Button, Reply
 from bot.settings import load_settings
@@ -45,7 +51,9 @@ YES_NO = {
     "say_who": ("callback_say_who_yes", "callback_say_who_no"),
     "interpreter": ("callback_interpreter_yes", "callback_interpreter_no"),
 }
-TIMES = ("morning", "afternoon", "evening", "any")
+# Times of day she can choose, each offered only if staff work some of it (UK time).
+TIME_WINDOWS = {"morning": (dt.time(6), dt.time(12)), "afternoon": (dt.time(12), dt.time(17)),
+         "evening": (dt.time(17), dt.time(22)), "any": None}
 # The order of the questions after the number; `interpreter` is skipped for English calls.
 STEPS = ("time", "voicemail", "say_who", "language", "interpreter", "topic")
 # A classifier's guess of "emergency" must be this sure (a margin; see bot/nlu/linear.py) to
@@ -164,6 +172,20 @@ def withdraw(state: State) -> None:
         state.say(Reply(state.content.text("callback_withdrawn", reference=request.reference)))
 
 
+def danger_seen(state: State) -> None:
+    """Danger words after a request was made: her open requests become urgent, and staff
+    are told again at once."""
+    store = get_store()
+    if store is None:
+        return
+    try:
+        for request in store.open_for_sender(state.turn.sender):
+            if store.make_urgent(request.reference, actor="survivor"):
+                _notify_later(store, request.reference)
+    except Exception:  # noqa: BLE001 - the emergency page has been shown; log and go on
+        logger.exception("Open requests could not be marked urgent")
+
+
 def _open_requests(
     state: State, say_none: bool = False
 ) -> tuple[CallbackStore, list[Any]] | None:
@@ -236,7 +258,7 @@ def answer(state: State, intent: str | None, entities: dict[str, str], text: str
         _advance(state)
         return
     choices = _choices(state, step)
-    picked = _picked(choices, intent, entities, text)
+    picked = _picked(choices, step, intent, entities, text)
     if picked is None:
         state.say(Reply(content.text("callback_choose_number")))
         _ask(state)
@@ -279,6 +301,7 @@ def _first_step(turn: Turn) -> str:
 def _advance(state: State) -> None:
     form = state.form
     assert form is not None
+    form.pop("emergency_page", None)  # MORE means the emergency page only right after it
     remaining = [s for s in STEPS if s not in form]
     if form.get("language") == "en" and "interpreter" in remaining:
         form["interpreter"] = False
@@ -298,7 +321,10 @@ def _choices(state: State, step: str) -> list[tuple[str, Any]]:
         yes, no = YES_NO[step]
         return [(content.text(yes), True), (content.text(no), False)]
     if step == "time":
-        return [(content.text(f"callback_time_{t}"), t) for t in TIMES]
+        hours = working_hours()
+        return [(content.text(f"callback_time_{name}"), name)
+                for name, window in TIME_WINDOWS.items()
+                if window is None or hours.overlaps(*window)]
     if step == "language":
         return [(native_name(code), code) for code in state.all_content.languages]
     assert step == "topic"
@@ -337,7 +363,11 @@ def _ask(state: State) -> None:
         state.say(Reply(text, (Button(content.text("button_share_number"), CONTACT_PAYLOAD),)))
     else:
         titles = [title for title, _ in _choices(state, step)]
-        buttons = tuple(Button(f"{n}. {t}", str(n)) for n, t in enumerate(titles, 1))
+        buttons = tuple(
+            Button(f"{n}. {t}", payload_for_intent(
+                "choose_option", {"option": str(n), "question": step}))
+            for n, t in enumerate(titles, 1)
+        )
         state.say(Reply(text, buttons))
     state.options = []  # a typed number answers the question, not an older list
 
@@ -353,11 +383,14 @@ def _readable_number(form: dict[str, Any]) -> dict[str, str]:
 
 
 def _picked(
-    choices: list[tuple[str, Any]], intent: str | None, entities: dict[str, str], text: str
+    choices: list[tuple[str, Any]], step: str, intent: str | None, entities: dict[str, str],
+    text: str,
 ) -> int | None:
     """The index chosen by a typed number or button, or by typing the answer's words
     ("yes", "morning", the language's name)."""
     if intent == "choose_option":
+        if entities.get("question", step) != step:
+            return None  # a button under an earlier question: not an answer to this one
         option = entities.get("option", "")
         number = int(option) if option.isdigit() else 0
         return number - 1 if 1 <= number <= len(choices) else None

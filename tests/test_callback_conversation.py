@@ -71,7 +71,12 @@ def test_a_request_in_english_is_stored_before_she_is_told(chat: Conversation) -
     chat.say("I don't know")  # not an answer, and not danger: asked again, 999 kept in view
     assert EN.text("callback_ask_time") in chat.text
     assert EN.topics["emergency"].pages[0] not in chat.text
-    chat.say("evening")  # the answer's words work as well as its number
+    # Staff work mon-fri 09:00-17:00 (the default): no evening is offered that they cannot keep.
+    assert [b["title"] for b in chat.buttons] == ["1. Morning", "2. Afternoon", "3. Any time"]
+    chat.say("afternoon")  # the answer's words work as well as its number
+    assert EN.text("callback_ask_voicemail") in chat.text
+    chat.say('/choose_option{"option":"1","question":"time"}')  # an old button, pressed late
+    assert EN.text("callback_choose_number") in chat.text
     assert EN.text("callback_ask_voicemail") in chat.text
     chat.say("7")
     assert EN.text("callback_choose_number") in chat.text  # no answer 7: asked again
@@ -89,7 +94,7 @@ def test_a_request_in_english_is_stored_before_she_is_told(chat: Conversation) -
     [row] = requests_of(chat.bot, chat.sender)
     assert row.reference == reference.group()
     assert (row.state, row.safe_time, row.voicemail_ok, row.say_organisation_ok) == (
-        "new", "evening", False, False)
+        "new", "afternoon", False, False)
     assert (row.language, row.interpreter, row.topic, row.urgent) == ("en", False, "nrm-what",
                                                                        False)
     assert store(chat.bot).reveal_contact(row.reference, "test") == NUMBER_E164
@@ -252,3 +257,14 @@ def test_a_request_made_in_the_chat_is_on_the_staff_dashboard(chat: Conversation
     page = browser.open(chat.bot.dashboard_url + "/login", data=form.encode()).read().decode()
     assert row.reference in page and "Open requests" in page
     assert NUMBER_E164 not in page and "7946" not in page
+
+
+def test_danger_after_a_request_makes_it_urgent(chat: Conversation) -> None:
+    make_request(chat)
+    [row] = requests_of(chat.bot, chat.sender)
+    assert not row.urgent
+    chat.say("he is coming back")
+    assert EN.fill(EN.topics["emergency"].pages[0]) in chat.text
+    [row] = requests_of(chat.bot, chat.sender)
+    assert row.urgent and "made_urgent" in [e.action for e in store(chat.bot).get(
+        row.reference).events]

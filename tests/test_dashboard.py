@@ -21,6 +21,7 @@ import pytest
 from cryptography.fernet import Fernet
 from werkzeug.serving import make_server
 
+from bot.callbacks.hours import WorkingHours
 from bot.callbacks.jobs import run_due
 from bot.callbacks.staff import MAX_FAILURES, add_account
 from bot.callbacks.store import CallbackStore, NewRequest, migrate
@@ -259,3 +260,24 @@ def test_a_request_claimed_by_someone_else_offers_no_number(
     assert page.get_by_role("button", name="Reveal number (recorded)").count() == 0
     assert page.get_by_role("button", name="Call made").count() == 0
     assert [e.action for e in dashboard.store.get(reference).events] == ["created", "moved"]
+
+
+def test_out_of_hours_only_urgent_requests_are_reminded(dashboard: Dashboard) -> None:
+    class Target:
+        name = "test"
+
+        def __init__(self) -> None:
+            self.sent: list[str] = []
+
+        async def send(self, text: str, request: object) -> None:
+            self.sent.append(text)
+
+    urgent = new_request(dashboard.store)
+    calm = new_request(dashboard.store, urgent=False)
+    sunday = dt.datetime(2026, 11, 29, 12, 0)  # UK working hours are mon-fri
+    for reference in (urgent, calm):
+        dashboard.store.mark_notified(reference, now=sunday - dt.timedelta(hours=2))
+    target, hours = Target(), WorkingHours.parse("mon-fri 09:00-17:00")
+    assert in_a_thread(run_due(dashboard.store, 60, 30, [target], now=sunday,
+                               hours=hours)) == (1, 0)
+    assert urgent in target.sent[0] and not any(calm in text for text in target.sent)

@@ -231,7 +231,7 @@ def test_a_call_back_with_the_share_button_and_the_staff_group_buttons(
     shared = {"phone_number": "447700900555", "first_name": "T", "user_id": chat}
     telegram_bot.post(update(chat, contact=shared))
     assert en.text("callback_ask_time") in telegram_bot.texts(chat)[-1]
-    for answer in ("4", "2", "2", "1"):  # any time, no voicemail, do not say who, English
+    for answer in ("3", "2", "2", "1"):  # any time, no voicemail, do not say who, English
         telegram_bot.post(button_press(chat, answer))
     telegram_bot.post(update(chat, "8"))  # no topic
     reference = telegram_bot.texts(chat)[-3].rsplit(" ", 1)[-1].rstrip(".")

@@ -216,11 +216,11 @@ def test_a_call_back_to_the_number_she_texts_from(twilio_bot: TwilioBot) -> None
     asked = twilio_bot.fake.to(number)[-1]
     assert asked.startswith(en.text("callback_ask_this_number"))
     assert "1. " + en.text("callback_this_number_yes") in asked
-    for answer in ("1", "3", "2", "1", "1", "8"):  # this number, evening, no voicemail, ...
+    for answer in ("1", "3", "2", "1", "1", "8"):  # this number, any time, no voicemail, ...
         twilio_bot.text(number, answer)
     reference = twilio_bot.fake.to(number)[-3].rsplit(" ", 1)[-1].rstrip(".")
     store = CallbackStore(twilio_bot.callback_db, CALLBACK_KEY)
-    assert store.get(reference).safe_time == "evening"
+    assert store.get(reference).safe_time == "any"
     assert store.reveal_contact(reference, "test") == number
     deadline = time.monotonic() + 15
     while not twilio_bot.fake.to(DUTY_PHONE) and time.monotonic() < deadline:

@@ -46,6 +46,10 @@ class WorkingHours:
         days = {d % 7 for d in range(first, last + 1 if last >= first else last + 8)}
         return cls(frozenset(days), opens, closes)
 
+    def overlaps(self, start: dt.time, end: dt.time) -> bool:
+        """Whether staff work some of the daily window start-end."""
+        return start < self.closes and self.opens < end
+
     def is_open(self, now: dt.datetime) -> bool:
         local = now.astimezone(UK)
         return local.weekday() in self.days and self.opens <= local.time() < self.closes

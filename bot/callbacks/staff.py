@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Sequence
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
@@ -106,12 +107,18 @@ def locked_out(store: CallbackStore, username: str, address: str,
     return False
 
 
-def record_failure(store: CallbackStore, username: str, address: str) -> None:
+def record_failure(store: CallbackStore, username: str, address: str) -> list[int]:
+    """Counts one failed attempt for the username and the address; returns its rows."""
     with store.session() as session:
         session.execute(delete(LoginFailure).where(LoginFailure.at < utcnow() - FAILURE_WINDOW))
-        session.add_all(LoginFailure(key=key) for key in _keys(username, address))
+        rows = [LoginFailure(key=key) for key in _keys(username, address)]
+        session.add_all(rows)
+        session.flush()
+        return [row.id for row in rows]
 
 
-def clear_failures(store: CallbackStore, username: str) -> None:
+def clear_failures(store: CallbackStore, username: str, attempt: Sequence[int] = ()) -> None:
+    """After a right password: the username's failures, and this attempt's own rows."""
     with store.session() as session:
-        session.execute(delete(LoginFailure).where(LoginFailure.key == _keys(username, "")[0]))
+        session.execute(delete(LoginFailure).where(
+            (LoginFailure.key == _keys(username, "")[0]) | LoginFailure.id.in_(list(attempt))))

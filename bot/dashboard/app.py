@@ -60,6 +60,8 @@ from bot.languages import english_name
 
 logger = logging.getLogger(__name__)
 
+# However busy, a session ends after a working day: sign in again.
+LONGEST = dt.timedelta(hours=12)
 OUTCOMES = {DONE: "Call made", COULD_NOT_REACH: "Could not reach her", NEW: "Release it"}
 STATE_NAMES = {NEW: "New", CLAIMED: "Claimed", COULD_NOT_REACH: "Could not reach",
                DONE: "Call made", "withdrawn": "Withdrawn by her"}
@@ -102,8 +104,10 @@ def create_app(
         g.user = None
         if request.endpoint in ("login", "static", "health"):
             return None
-        seen = session.get("seen")
-        expired = bool(seen) and utcnow() - dt.datetime.fromisoformat(seen) > idle
+        seen, since = session.get("seen"), session.get("since")
+        now = utcnow()
+        expired = bool(seen) and (now - dt.datetime.fromisoformat(seen) > idle
+                                  or now - dt.datetime.fromisoformat(since or seen) > LONGEST)
         account = None if expired else _account(store, session.get("uid"))
         if account is None:
             if expired or "uid" in session:  # not the CSRF token of a sign-in page open
@@ -114,7 +118,8 @@ def create_app(
             target = request.path if request.method == "GET" else None
             return redirect(url_for("login", next=target))
         g.user = account
-        session["seen"] = utcnow().isoformat()
+        if not request.args.get("auto"):  # the open list's own refresh is not use
+            session["seen"] = now.isoformat()
         return None
 
     @app.after_request
@@ -159,14 +164,15 @@ def create_app(
             logger.warning("Dashboard sign-in refused: too many failures")
             return render_template("login.html", error="Too many failed sign-ins. Wait 15 "
                                    "minutes, or ask an admin."), 429
+        # Counted as failed before the (slow) check, so parallel guesses all count.
+        attempt = record_failure(store, username, address)
         account = verify(store, username, password) if username and password else None
         if account is None:
-            record_failure(store, username, address)
             return render_template("login.html", error="Wrong username or password."), 401
-        clear_failures(store, username)
+        clear_failures(store, username, attempt)
         session.clear()
         session.permanent = True
-        session.update(uid=account.id, seen=utcnow().isoformat())
+        session.update(uid=account.id, seen=utcnow().isoformat(), since=utcnow().isoformat())
         return redirect(_local(request.args.get("next")) or url_for("open_list"))
 
     @app.post("/logout")
