@@ -183,6 +183,19 @@ def cmd_staff_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_staff_telegram(args: argparse.Namespace) -> int:
+    """Links a Telegram user to an account: their staff-group button presses act as it."""
+    from bot.callbacks.staff import AccountError, link_telegram
+
+    try:
+        link_telegram(_staff_store(), args.username, args.telegram_user_id)
+    except AccountError as exc:
+        print(f"Not linked: {exc}.", file=sys.stderr)
+        return 1
+    print(f"Telegram user {args.telegram_user_id} now acts as {args.username!r}.")
+    return 0
+
+
 def cmd_staff_passwd(args: argparse.Namespace) -> int:
     """Sets a new password; the account can sign in again at once."""
     from bot.callbacks.staff import AccountError, set_password
@@ -447,6 +460,12 @@ def build_parser() -> argparse.ArgumentParser:
                              help="read the password from the first line of stdin (scripts)")
     add.set_defaults(func=cmd_staff_add)
     passwd.set_defaults(func=cmd_staff_passwd)
+    telegram = staff_sub.add_parser(
+        "telegram", help="link a Telegram user (the id the staff group's buttons show) to "
+                         "an account")
+    telegram.add_argument("username")
+    telegram.add_argument("telegram_user_id", type=int)
+    telegram.set_defaults(func=cmd_staff_telegram)
     locales = sub.add_parser("locales", help="translation catalogs (Babel)")
     locales_sub = locales.add_subparsers(dest="locales_command", required=True)
     locales_sub.add_parser(

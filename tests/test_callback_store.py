@@ -17,7 +17,7 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import MetaData, create_engine, text
 
-from bot.callbacks.staff import AccountError, add_account, verify
+from bot.callbacks.staff import AccountError, account_for_telegram, add_account, verify
 from bot.callbacks.store import (
     REFERENCE_ALPHABET,
     CallbackStore,
@@ -213,6 +213,15 @@ def test_bot_staff_add_creates_an_account(tmp_path: Path) -> None:
     assert changed.returncode == 0, changed.stderr[-2000:]
     assert verify(store, "duty.worker", "a long enough password") is None
     assert verify(store, "duty.worker", "a brand new password") is not None
+
+    linked = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "staff", "telegram", "duty.worker", "4242"],
+        capture_output=True, text=True, env=env, cwd=PROJECT_ROOT, timeout=120,
+    )
+    assert linked.returncode == 0, linked.stderr[-2000:]
+    account = account_for_telegram(store, 4242)
+    assert account is not None and account.username == "duty.worker"
+    assert account_for_telegram(store, 4343) is None
 
 
 def test_two_workers_claiming_at_once_one_wins(url: str) -> None:

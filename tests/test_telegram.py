@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.callbacks.staff import add_account, link_telegram
 from bot.callbacks.store import CallbackStore
 from bot.channels.telegram import CLEAR_PAYLOAD, start_payloads
 from bot.content import load_content
@@ -246,13 +247,20 @@ def test_a_call_back_with_the_share_button_and_the_staff_group_buttons(
     [[claim]] = json.loads(str(notice["reply_markup"]))["inline_keyboard"]
     assert claim == {"text": "Claim", "callback_data": f"staff:claim:{reference}"}
 
+    for name, telegram_id in (("ana", 501), ("bea", 502)):
+        add_account(store, name, "a long test password", "staff")
+        link_telegram(store, name, telegram_id)
     telegram_bot.post(button_press(chat, f"staff:claim:{reference}"))  # not the staff group
+    telegram_bot.post(staff_press(f"staff:claim:{reference}", "mallory", 503))  # not linked
     assert store.get(reference).state == "new"
+    refusal = telegram_bot.fake.called("answerCallbackQuery")[-1]
+    assert "not linked to a staff account" in str(refusal["text"])
     telegram_bot.post(staff_press(f"staff:claim:{reference}", "ana", 501))
     row = store.get(reference)
-    assert (row.state, row.claimed_by) == ("claimed", "telegram:ana")
+    assert (row.state, row.claimed_by) == ("claimed", "ana")  # the same worker as on the web
     [edited] = telegram_bot.fake.called("editMessageText", STAFF_CHAT)
-    assert str(edited["text"]).endswith("Claimed by telegram:ana.")
+    assert str(edited["text"]).startswith(f"Call back request {reference}")
+    assert str(edited["text"]).endswith("Claimed by ana.")
     buttons = json.loads(str(edited["reply_markup"]))["inline_keyboard"][0]
     assert [b["text"] for b in buttons] == ["Done", "Couldn't reach"]
     telegram_bot.post(staff_press(f"staff:done:{reference}", "bea", 502))  # not hers

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -95,6 +96,9 @@ class StaffAccount(Base):
     active = Column(Boolean, nullable=False, default=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
     last_login_at = Column(DateTime, nullable=True)
+    # Their Telegram user (linked with `bot staff telegram`): presses in the staff group act
+    # as this account; presses from anyone not linked are refused.
+    telegram_user_id = Column(BigInteger, nullable=True, unique=True)
 
 
 class LoginFailure(Base):

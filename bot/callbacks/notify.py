@@ -39,6 +39,8 @@ def notice_text(request: CallbackRequest, reminder: bool = False) -> str:
                 + (f" (claimed by {request.claimed_by})" if request.claimed_by else "")
                 + ". Do not call her about it.")
     head = "URGENT call back request" if request.urgent else "New call back request"
+    if request.state != NEW:  # a notice updated after a claim is no longer "new"
+        head = "URGENT call back request" if request.urgent else "Call back request"
     if reminder:
         head = "Still unclaimed: " + ("URGENT call back request" if request.urgent
                                       else "call back request")

@@ -122,3 +122,26 @@ def clear_failures(store: CallbackStore, username: str, attempt: Sequence[int] =
     with store.session() as session:
         session.execute(delete(LoginFailure).where(
             (LoginFailure.key == _keys(username, "")[0]) | LoginFailure.id.in_(list(attempt))))
+
+
+def link_telegram(store: CallbackStore, username: str, telegram_user_id: int) -> None:
+    """Staff-group buttons pressed by this Telegram user act as this account."""
+    try:
+        with store.session() as session:
+            account = session.execute(
+                select(StaffAccount).where(StaffAccount.username == username)
+            ).scalar_one_or_none()
+            if account is None:
+                raise AccountError(f"there is no account called {username!r}")
+            account.telegram_user_id = telegram_user_id
+    except IntegrityError:
+        raise AccountError("that Telegram user is linked to another account") from None
+
+
+def account_for_telegram(store: CallbackStore, telegram_user_id: int) -> StaffAccount | None:
+    """The active account linked to this Telegram user, or None."""
+    with store.session() as session:
+        return session.execute(
+            select(StaffAccount).where(StaffAccount.telegram_user_id == telegram_user_id,
+                                       StaffAccount.active.is_(True))
+        ).scalar_one_or_none()

@@ -236,10 +236,9 @@ class TelegramInput(InputChannel):
         if not staff_chat or str(chat.id) != staff_chat:
             await query.answer()
             return  # a staff button forwarded elsewhere does nothing
-        user = query.from_user
-        worker = "telegram:" + (user.username or user.first_name or "staff")
-        result = await asyncio.to_thread(press, self._callback_store(), query.data or "", worker)
-        await query.answer(result.answer)
+        result = await asyncio.to_thread(
+            press, self._callback_store(), query.data or "", query.from_user.id)
+        await query.answer(result.answer, show_alert=result.text is None)
         if result.text and query.message is not None:
             try:
                 await self.bot.edit_message_text(
