@@ -11,6 +11,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from bot.callbacks.models import ROLES, LoginFailure, StaffAccount, utcnow
 from bot.callbacks.store import CallbackStore
@@ -39,16 +40,21 @@ def _check_password(password: str) -> None:
         raise AccountError(f"passwords must be at least {MIN_PASSWORD_LENGTH} characters")
 
 
+def _named(session: Session, username: str) -> StaffAccount:
+    account = session.execute(
+        select(StaffAccount).where(StaffAccount.username == username)
+    ).scalar_one_or_none()
+    if account is None:
+        raise AccountError(f"there is no account called {username!r}")
+    return account
+
+
 def set_password(store: CallbackStore, username: str, password: str) -> None:
     """A new password (a forgotten one, or a new worker in an old account), which also
     switches the account back on and clears its failed sign-ins."""
     _check_password(password)
     with store.session() as session:
-        account = session.execute(
-            select(StaffAccount).where(StaffAccount.username == username)
-        ).scalar_one_or_none()
-        if account is None:
-            raise AccountError(f"there is no account called {username!r}")
+        account = _named(session, username)
         account.password_hash, account.active = _hasher.hash(password), True
     clear_failures(store, username)
 
@@ -128,12 +134,7 @@ def link_telegram(store: CallbackStore, username: str, telegram_user_id: int) ->
     """Staff-group buttons pressed by this Telegram user act as this account."""
     try:
         with store.session() as session:
-            account = session.execute(
-                select(StaffAccount).where(StaffAccount.username == username)
-            ).scalar_one_or_none()
-            if account is None:
-                raise AccountError(f"there is no account called {username!r}")
-            account.telegram_user_id = telegram_user_id
+            _named(session, username).telegram_user_id = telegram_user_id
     except IntegrityError:
         raise AccountError("that Telegram user is linked to another account") from None
 
