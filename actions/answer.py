@@ -9,7 +9,7 @@ from rasa_sdk.events import Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import callback
-from actions.state import State, get_content
+from actions.state import State, get_content, latest_entities
 from bot import render
 from bot.detect import detect_language
 from bot.dialogue import BAD_INPUT_TEXT, ERASE_SLOT, FALLBACK, answer_for
@@ -168,8 +168,7 @@ class ActionAnswer(Action):
         state = State.from_tracker(tracker, get_content())
         message = tracker.latest_message
         intent = (message.get("intent") or {}).get("name")
-        entities = {e["entity"]: str(e["value"]) for e in message.get("entities") or []}
-        erase = respond(intent, state, entities, message.get("text") or "")
+        erase = respond(intent, state, latest_entities(tracker), message.get("text") or "")
         events = state.finish(dispatcher)
         return erase_events() if erase else events
 

@@ -18,7 +18,6 @@ import re
 from functools import lru_cache
 from typing import Any
 
-import phonenumbers
 from cryptography.fernet import InvalidToken
 
 from actions.state import State, Turn
@@ -26,6 +25,7 @@ from bot import render
 from bot.callbacks.hours import WorkingHours, say_when
 from bot.callbacks.models import CLAIMED, COULD_NOT_REACH, WITHDRAWN
 from bot.callbacks.notify import notify, targets_from_env
+from bot.callbacks.phone import parse_phone, readable
 from bot.callbacks.store import CallbackStore, NewRequest, StoreError, migrate
 from bot.channels.identity import CALLBACK_KEY_VARIABLE
 from bot.dialogue import (
@@ -41,8 +41,6 @@ from bot.settings import load_settings
 from bot.text import normalise
 
 logger = logging.getLogger(__name__)
-
-DEFAULT_REGION = "GB"  # numbers typed without +country code are read as UK numbers
 
 YES_NO = {
     "this_number": ("callback_this_number_yes", "callback_this_number_no"),
@@ -107,20 +105,6 @@ def own_contact(turn: Turn) -> str | None:
     except (InvalidToken, ValueError):
         return None
     return token
-
-
-def parse_phone(text: str) -> str | None:
-    """A callable number in E.164 (`+447700900123`), or None. UK unless it starts with +."""
-    cleaned = text.strip()
-    if cleaned.startswith("00"):
-        cleaned = "+" + cleaned[2:]
-    try:
-        number = phonenumbers.parse(cleaned, DEFAULT_REGION)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 # ------------------------------------------------------------------ outside the form
@@ -376,10 +360,7 @@ def _readable_number(form: dict[str, Any]) -> dict[str, str]:
     """The typed number, decrypted and grouped as people read it (+44 20 7946 0123)."""
     store = get_store()
     assert store is not None
-    number = store.fernet.decrypt(str(form["contact"]).encode()).decode()
-    parsed = phonenumbers.parse(number)
-    return {"number": phonenumbers.format_number(
-        parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)}
+    return {"number": readable(store.fernet.decrypt(str(form["contact"]).encode()).decode())}
 
 
 def _picked(

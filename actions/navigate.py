@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import erase_events, respond
-from actions.state import State, get_content
+from actions.state import State, get_content, latest_entities
 from bot import render
 from bot.content import JOURNEY_TOPIC
 from bot.dialogue import parse_payload
@@ -87,9 +87,8 @@ class ActionNavigate(Action):
         state = State.from_tracker(tracker, get_content())
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if state.form is not None:  # a number answers the call back question
-            entities = {e["entity"]: str(e["value"]) for e in tracker.latest_message.get(
-                "entities") or []}
-            respond(intent, state, entities, tracker.latest_message.get("text") or "")
+            respond(intent, state, latest_entities(tracker),
+                    tracker.latest_message.get("text") or "")
         elif intent == "choose_option":
             option = next(tracker.get_latest_entity_values("option"), None)
             if choose(int(option) if option and option.isdigit() else 0, state):

@@ -154,5 +154,10 @@ def _int_or_none(value: Any) -> int | None:
     return int(value) if isinstance(value, int | float) else None
 
 
+def latest_entities(tracker: Tracker) -> dict[str, str]:
+    """The latest message's entities, by name (a typed number's option, a language...)."""
+    return {e["entity"]: str(e["value"]) for e in tracker.latest_message.get("entities") or []}
+
+
 def _dict_or_none(value: Any) -> dict[str, Any] | None:
     return dict(value) if isinstance(value, dict) else None

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import socketserver
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TypeVar
 
@@ -21,6 +23,7 @@ PUBLIC_URL = "https://bot.example.org"
 
 
 _Server = TypeVar("_Server", bound="_LoopbackServer")
+T = TypeVar("T")
 
 
 class _LoopbackServer(ThreadingHTTPServer):
@@ -204,3 +207,12 @@ class _SmtpHandler(socketserver.StreamRequestHandler):
                 return
             else:
                 self._say("250 ok")
+
+
+def eventually(found: Callable[[], list[T]], seconds: float = 15) -> list[T]:
+    """What `found` returns once it is not empty (or at the deadline): staff are told in the
+    background, after her reply, so a test waits for the notice."""
+    deadline = time.monotonic() + seconds
+    while not found() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return found()

@@ -14,9 +14,10 @@ import pytest
 from sqlalchemy import select
 
 from actions import callback
-from actions.callback import _open_store, parse_phone
+from actions.callback import _open_store
 from actions.state import State, Turn
 from bot.callbacks.models import CallbackEvent, CallbackRequest
+from bot.callbacks.phone import parse_phone
 from bot.callbacks.staff import add_account
 from bot.callbacks.store import CallbackStore
 from bot.content import load_content

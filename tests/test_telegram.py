@@ -10,7 +10,7 @@ import json
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,7 +21,7 @@ from bot.channels.telegram import CLEAR_PAYLOAD, start_payloads
 from bot.content import load_content
 from bot.stack import Stack
 from tests.conftest import CALLBACK_KEY, CONTENT_DIR, isolated_settings
-from tests.fakes import TELEGRAM_SECRET, TELEGRAM_TOKEN, FakeTelegram
+from tests.fakes import TELEGRAM_SECRET, TELEGRAM_TOKEN, FakeTelegram, eventually
 
 CONTENT = load_content(CONTENT_DIR)
 STAFF_CHAT = -100777  # the staff group
@@ -199,14 +199,6 @@ def test_polling_mode_uses_the_same_handling(
     finally:
         stack.stop()
         fake.shutdown()
-
-
-def eventually(found: Callable[[], list[dict[str, object]]]) -> list[dict[str, object]]:
-    """Staff are told in the background, after her reply: wait for it (up to 15 s)."""
-    deadline = time.monotonic() + 15
-    while not found() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return found()
 
 
 def staff_press(data: str, user: str, user_id: int) -> dict[str, object]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import sqlite3
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +21,15 @@ from bot.channels.twilio import OVERFLOW_MARK
 from bot.content import load_content
 from bot.stack import Stack
 from tests.conftest import CALLBACK_KEY, CONTENT_DIR, isolated_settings
-from tests.fakes import ACCOUNT, BOT_NUMBER, PUBLIC_URL, TOKEN, FakeTwilio, signed_post
+from tests.fakes import (
+    ACCOUNT,
+    BOT_NUMBER,
+    PUBLIC_URL,
+    TOKEN,
+    FakeTwilio,
+    eventually,
+    signed_post,
+)
 
 CONTENT = load_content(CONTENT_DIR)
 MAX_SEGMENTS = 6
@@ -222,8 +229,5 @@ def test_a_call_back_to_the_number_she_texts_from(twilio_bot: TwilioBot) -> None
     store = CallbackStore(twilio_bot.callback_db, CALLBACK_KEY)
     assert store.get(reference).safe_time == "any"
     assert store.reveal_contact(reference, "test") == number
-    deadline = time.monotonic() + 15
-    while not twilio_bot.fake.to(DUTY_PHONE) and time.monotonic() < deadline:
-        time.sleep(0.1)  # staff are told in the background, after her reply
-    [notice] = twilio_bot.fake.to(DUTY_PHONE)
+    [notice] = eventually(lambda: twilio_bot.fake.to(DUTY_PHONE))
     assert reference in notice and number not in notice and number[1:] not in notice

@@ -17,7 +17,6 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlsplit
 
-import phonenumbers
 from flask import (
     Flask,
     abort,
@@ -46,6 +45,7 @@ from bot.callbacks.models import (
     utcnow,
 )
 from bot.callbacks.notify import TIMES
+from bot.callbacks.phone import readable
 from bot.callbacks.staff import (
     AccountError,
     add_account,
@@ -145,7 +145,7 @@ def create_app(
     @app.context_processor
     def helpers() -> dict[str, Any]:
         return {"times": TIMES, "language_name": english_name, "state_name": STATE_NAMES,
-                "readable": _readable, "mine": _mine,
+                "readable": readable, "mine": _mine,
                 "topic_title": lambda topic: (topic_titles or {}).get(topic, topic),
                 "age": _age, "uk_time": _uk_time, "ADMIN": ADMIN, "outcomes": OUTCOMES}
 
@@ -323,15 +323,6 @@ def _local(target: str | None) -> str | None:
 def _mine(row: CallbackRequest) -> bool:
     """Whether the signed-in worker may reveal and record for this claimed request."""
     return row.claimed_by == g.user.username or g.user.role == ADMIN
-
-
-def _readable(number: str) -> str:
-    """+44 20 7946 0123 rather than +442079460123: easier to dial without a mistake."""
-    try:
-        parsed = phonenumbers.parse(number)
-    except phonenumbers.NumberParseException:
-        return number
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def _age(then: dt.datetime, now: dt.datetime) -> str:
